@@ -1,0 +1,40 @@
+import type { Clock } from '../lambdas/core/clock';
+import { systemClock } from '../lambdas/core/clock';
+
+/** What a command may touch, injected so tests run commands in-process with captured output and a frozen clock. */
+export interface CliContext {
+  readonly clock: Clock;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  /** Write to standard output (a newline is not added). */
+  readonly out: (text: string) => void;
+  /** Write to standard error (a newline is not added). */
+  readonly err: (text: string) => void;
+  /** True when standard output is a terminal (progress bars, colours). */
+  readonly isTTY: boolean;
+}
+
+export function processContext(): CliContext {
+  return {
+    clock: systemClock,
+    env: process.env,
+    cwd: process.cwd(),
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    isTTY: Boolean(process.stdout.isTTY),
+  };
+}
+
+/** Exit codes: 0 success, 1 the command ran and failed, 2 bad usage, input or configuration. */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+/** An error the CLI reports as one clear line (no stack trace) with the given exit code. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.usage,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}

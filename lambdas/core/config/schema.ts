@@ -1,0 +1,234 @@
+import { z } from 'zod';
+import { PROVIDERS } from '../carbon/reading';
+import { KNOWN_REGIONS, regionFacts } from '../carbon/region-facts';
+import { validateScheduleDefinition } from '../schedule/validate-hook';
+
+/**
+ * The product's configuration (SPEC section 3), one zod schema shared by the CDK app (validated at synth),
+ * the Lambdas (passed as JSON in the `CONFIG` environment variable) and the CLI (`--config PATH`).
+ */
+
+/** Default carbon thresholds in gCO2e/kWh (SPEC section 3); other regions use their static annual average. */
+export const DEFAULT_CARBON_THRESHOLDS: Readonly<Record<string, number>> = {
+  'eu-central-1': 300,
+  'eu-west-1': 250,
+  'eu-west-2': 200,
+  'eu-west-3': 90,
+  'eu-north-1': 40,
+  'us-east-1': 450,
+  'us-west-2': 350,
+};
+
+/** Worker regions by default: two very clean grids (SE-SE3, FR), a mid one (DE) and two US grids. */
+export const DEFAULT_WORKER_REGIONS = ['eu-north-1', 'eu-west-3', 'eu-central-1', 'us-east-1', 'us-west-2'];
+
+/** Intervals EventBridge can trigger the scheduler at, in minutes. */
+export const SCHEDULING_INTERVALS = [1, 2, 5, 10, 15, 30, 60] as const;
+
+/** CloudWatch Logs retention values accepted by the API, in days. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 3653,
+] as const;
+
+/** Power usage effectiveness used for AWS by Cloud Carbon Footprint (methodology, 2023). */
+export const DEFAULT_PUE = 1.135;
+
+const allowed = (values: readonly (string | number)[]) => values.map((v) => JSON.stringify(v)).join(', ');
+
+const region = z.string().refine((value) => regionFacts(value) !== undefined, {
+  error: (issue) => `unknown AWS region ${JSON.stringify(issue.input)}; allowed: ${allowed(KNOWN_REGIONS)}`,
+});
+
+const isIanaZone = (value: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const timezone = z.string().refine(isIanaZone, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not an IANA time zone (e.g. "Europe/Berlin", "UTC")`,
+});
+
+const gPerKWh = z
+  .number({ error: (issue) => `expected a number of gCO2e/kWh, got ${JSON.stringify(issue.input)}` })
+  .min(0, { error: (issue) => `${JSON.stringify(issue.input)} is negative; a threshold must be ≥ 0 gCO2e/kWh` })
+  .max(3000, { error: (issue) => `${JSON.stringify(issue.input)} is above 3000 gCO2e/kWh, no grid is that dirty` });
+
+const regionRecord = <T extends z.ZodType>(value: T) =>
+  z.record(z.string(), value).superRefine((record, ctx) => {
+    for (const key of Object.keys(record)) {
+      if (regionFacts(key) === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          input: key,
+          message: `unknown AWS region ${JSON.stringify(key)}; allowed: ${allowed(KNOWN_REGIONS)}`,
+        });
+      }
+    }
+  });
+
+const minutes = (max: number) =>
+  z
+    .number()
+    .int({ error: (issue) => `${JSON.stringify(issue.input)} is not a whole number of minutes` })
+    .min(0, { error: (issue) => `${JSON.stringify(issue.input)} is negative; minutes must be ≥ 0` })
+    .max(max, { error: (issue) => `${JSON.stringify(issue.input)} is above the maximum of ${max} minutes` });
+
+const oneOf = <T extends readonly (string | number)[]>(values: T, what: string) =>
+  z.custom<T[number]>((value) => (values as readonly unknown[]).includes(value), {
+    error: (issue) => `${JSON.stringify(issue.input)} is not a valid ${what}; allowed: ${allowed(values)}`,
+  });
+
+const providerName = oneOf(PROVIDERS, 'carbon provider');
+
+export const carbonConfigSchema = z
+  .object({
+    /** Providers in priority order; a provider without credentials is skipped. */
+    providers: z
+      .array(providerName)
+      .min(1, { error: 'list at least one provider (e.g. ["static"])' })
+      .default([...PROVIDERS]),
+    /** region → grid zone, overriding the built-in table (e.g. us-west-2 → US-NW-BPAT). */
+    zoneOverrides: regionRecord(z.string().min(1)).default({}),
+    fetchIntervalMinutes: minutes(60).min(1, { error: 'fetchIntervalMinutes must be at least 1' }).default(5),
+    /** How long stored readings and forecasts live in the table (DynamoDB TTL), minutes. */
+    cacheTtlMinutes: minutes(60 * 24 * 31).default(60 * 24 * 2),
+    /** Seconds before a provider's reading starts to be penalised (SPEC section 5). */
+    graceSeconds: z
+      .object({
+        electricitymaps: z.number().min(0).optional(),
+        watttime: z.number().min(0).optional(),
+        'uk-carbon-intensity': z.number().min(0).optional(),
+      })
+      .strict()
+      .default({}),
+    /** gCO2e/kWh added to estimated readings when ranking. */
+    estimatedPenaltyGCO2ePerKWh: z.number().min(0).default(0),
+    /** Secrets Manager secret names or ARNs holding provider credentials; never the keys themselves. */
+    secrets: z
+      .object({
+        /** Secret whose value is the Electricity Maps API token (plain string or {"apiKey": "..."}). */
+        electricitymaps: z.string().min(1).optional(),
+        /** Secret whose value is {"username": "...", "password": "..."} for WattTime. */
+        watttime: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({}),
+    requestTimeoutMs: z.number().int().min(100).max(30_000).default(4000),
+    maxRetries: z.number().int().min(0).max(5).default(2),
+    concurrency: z.number().int().min(1).max(32).default(6),
+    /**
+     * What carbon policies do when a region has no live or cached reading, only the static annual factor:
+     * `hold` (default) keeps instances as the time schedule says and never pauses on static data;
+     * `use-static` compares the static factor with the threshold like a live value.
+     */
+    whenNoLiveData: z.enum(['hold', 'use-static']).default('hold'),
+    /** Readings older than this raise the "carbon data stale" alarm, minutes. */
+    maxDataAgeMinutes: minutes(60 * 24)
+      .min(5)
+      .default(120),
+  })
+  .strict();
+
+export const rightsizingConfigSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    lookbackDays: z.number().int().min(1).max(63).default(14),
+    /** CPU statistic the recommendation is judged on. */
+    cpuStatistic: z.enum(['p90', 'p95', 'p99', 'Maximum']).default('p95'),
+    /** A smaller type is recommended only while the projected CPU statistic stays under this percentage. */
+    targetCpuPercent: z.number().min(5).max(95).default(60),
+    /** Memory headroom kept above the measured peak memory use, percent. */
+    memoryHeadroomPercent: z.number().min(0).max(100).default(20),
+    /** Minimum share of the lookback window that must have datapoints, percent. */
+    minCoveragePercent: z.number().min(1).max(100).default(80),
+    /** Mode for scheduled instances without a `Rightsize` tag. */
+    defaultMode: z.enum(['recommend', 'auto', 'off']).default('recommend'),
+  })
+  .strict();
+
+export const dispatchConfigSchema = z
+  .object({
+    /** Regions jobs may run in; default: every worker region. */
+    allowedRegions: z.array(region).min(1).optional(),
+    defaultMaxDeferMinutes: minutes(60 * 24 * 7).default(240),
+    /** Largest job payload accepted, bytes (Lambda asynchronous invocations accept up to 1 MB). */
+    maxPayloadBytes: z.number().int().min(1024).max(1_000_000).default(240_000),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    homeRegion: region.default('eu-central-1'),
+    managedRegions: z.array(region).min(1).optional(),
+    workerRegions: z.array(region).min(1).default(DEFAULT_WORKER_REGIONS),
+    carbonThresholds: regionRecord(gPerKWh).default({}),
+    /** gCO2e/kWh below the threshold an instance must fall to resume; one number for all regions or per region. */
+    hysteresis: z.union([gPerKWh, regionRecord(gPerKWh)]).optional(),
+    minRunMinutes: minutes(24 * 60).default(30),
+    minStopMinutes: minutes(24 * 60).default(30),
+    carbon: carbonConfigSchema.prefault({}),
+    schedules: z.array(z.unknown()).default([]),
+    schedulingIntervalMinutes: oneOf(SCHEDULING_INTERVALS, 'schedulingIntervalMinutes').default(5),
+    dryRun: z.boolean().default(false),
+    timezone: timezone.default('UTC'),
+    rightsizing: rightsizingConfigSchema.prefault({}),
+    dispatch: dispatchConfigSchema.prefault({}),
+    metricsNamespace: z
+      .string()
+      .regex(/^[A-Za-z0-9._/#:-]{1,255}$/, { error: 'metricsNamespace may use letters, digits and . _ / # : -' })
+      .default('CarbonAwareScheduler'),
+    /** PUE per region overriding the default 1.135 (Cloud Carbon Footprint's AWS figure). */
+    pue: z
+      .object({
+        default: z.number().min(1).max(3).default(DEFAULT_PUE),
+        regions: regionRecord(z.number().min(1).max(3)).default({}),
+      })
+      .strict()
+      .prefault({}),
+    /** On-demand price overrides, USD per hour, keyed `instanceType` or `region/instanceType`. */
+    priceOverrides: z.record(z.string(), z.number().min(0)).default({}),
+    /** KMS keys of customer-managed EBS encryption; the scheduler gets kms:CreateGrant on them to start instances. */
+    ebsKmsKeyArns: z.array(z.string().regex(/^arn:aws[a-z-]*:kms:/, { error: 'expected a KMS key ARN' })).default([]),
+    alarms: z
+      .object({
+        /** E-mail addresses subscribed to the alarm topic. */
+        emails: z
+          .array(z.email({ error: (issue) => `${JSON.stringify(issue.input)} is not an e-mail address` }))
+          .default([]),
+      })
+      .strict()
+      .prefault({}),
+    logRetentionDays: oneOf(LOG_RETENTION_DAYS, 'logRetentionDays').default(30),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    config.schedules.forEach((definition, index) => {
+      for (const message of validateScheduleDefinition(definition, config.timezone)) {
+        ctx.addIssue({ code: 'custom', path: ['schedules', index], input: definition, message });
+      }
+    });
+  });
+
+/** Configuration as written in a file (every field optional). */
+export type ConfigInput = z.input<typeof configSchema>;
+/** Configuration after parsing, before derived values. */
+export type ParsedConfig = z.output<typeof configSchema>;
+
+/** Configuration with every derived default filled in; what the rest of the product consumes. */
+export interface Config extends Omit<ParsedConfig, 'managedRegions' | 'hysteresis' | 'dispatch'> {
+  readonly managedRegions: string[];
+  readonly dispatch: ParsedConfig['dispatch'] & { allowedRegions: string[] };
+  /** Threshold in gCO2e/kWh for a region: configured, else SPEC default, else its static annual average. */
+  readonly thresholdFor: (region: string) => number;
+  /** Hysteresis in gCO2e/kWh for a region: configured, else 10% of its threshold. */
+  readonly hysteresisFor: (region: string) => number;
+  /** PUE for a region: configured, else the default. */
+  readonly pueFor: (region: string) => number;
+  /** Every region the product reads carbon data for: managed ∪ worker ∪ dispatch regions ∪ home, sorted. */
+  readonly carbonRegions: string[];
+}

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, resolveConfig } from '../../lambdas/core/config/resolve';
+
+describe('Module: config', () => {
+  describe('Function: resolveConfig', () => {
+    it('fills the SPEC section 3 defaults when no file is given', () => {
+      // Act
+      const config = resolveConfig(undefined, 'defaults');
+
+      // Assess
+      expect(config.homeRegion).toBe('eu-central-1');
+      expect(config.managedRegions).toEqual(['eu-central-1']);
+      expect(config.workerRegions).toEqual(['eu-north-1', 'eu-west-3', 'eu-central-1', 'us-east-1', 'us-west-2']);
+      expect(config.carbon.providers).toEqual(['electricitymaps', 'watttime', 'uk-carbon-intensity', 'static']);
+      expect(config.schedulingIntervalMinutes).toBe(5);
+      expect(config.carbon.fetchIntervalMinutes).toBe(5);
+      expect(config.dryRun).toBe(false);
+      expect(config.timezone).toBe('UTC');
+      expect(config.metricsNamespace).toBe('CarbonAwareScheduler');
+      expect(config.rightsizing.lookbackDays).toBe(14);
+      expect(config.dispatch.allowedRegions).toEqual(config.workerRegions);
+    });
+
+    it.each([
+      ['eu-central-1', 300],
+      ['eu-west-1', 250],
+      ['eu-west-2', 200],
+      ['eu-west-3', 90],
+      ['eu-north-1', 40],
+      ['us-east-1', 450],
+      ['us-west-2', 350],
+      // Not in the SPEC list: the static annual average (Electricity Maps 2025, IN-WE = 653 g).
+      ['ap-south-1', 653],
+    ])('gives %s a default threshold of %d gCO2e/kWh', (region, expected) => {
+      // Act
+      const config = resolveConfig({});
+
+      // Assess
+      expect(config.thresholdFor(region)).toBe(expected);
+    });
+
+    it('derives hysteresis as 10% of the threshold unless configured', () => {
+      // Prepare
+      const byDefault = resolveConfig({ carbonThresholds: { 'eu-central-1': 250 } });
+      const flat = resolveConfig({ hysteresis: 15 });
+      const perRegion = resolveConfig({ hysteresis: { 'us-east-1': 40 } });
+
+      // Assess
+      expect(byDefault.hysteresisFor('eu-central-1')).toBe(25);
+      expect(flat.hysteresisFor('eu-west-1')).toBe(15);
+      expect(perRegion.hysteresisFor('us-east-1')).toBe(40);
+      expect(perRegion.hysteresisFor('eu-west-1')).toBe(25);
+    });
+
+    it('lists every region carbon is needed for: home, managed, worker and dispatch', () => {
+      // Act
+      const config = resolveConfig({
+        homeRegion: 'eu-west-1',
+        managedRegions: ['eu-west-1', 'ap-south-1'],
+        workerRegions: ['eu-north-1', 'us-east-1'],
+      });
+
+      // Assess
+      expect(config.carbonRegions).toEqual(['ap-south-1', 'eu-north-1', 'eu-west-1', 'us-east-1']);
+    });
+
+    it.each([
+      [{ homeRegion: 'mars-north-1' }, 'homeRegion: unknown AWS region "mars-north-1"; allowed: "af-south-1"'],
+      [{ managedRegions: ['eu-west-1', 'eu-wets-1'] }, 'managedRegions[1]: unknown AWS region "eu-wets-1"'],
+      [
+        { carbonThresholds: { 'eu-central-1': -5 } },
+        'carbonThresholds.eu-central-1: -5 is negative; a threshold must be ≥ 0',
+      ],
+      [
+        { carbonThresholds: { 'eu-central-9': 100 } },
+        'carbonThresholds.eu-central-9: unknown AWS region "eu-central-9"',
+      ],
+      [
+        { carbon: { providers: ['electricitymaps', 'carbonara'] } },
+        'carbon.providers[1]: "carbonara" is not a valid carbon provider; allowed: "electricitymaps", "watttime", "uk-carbon-intensity", "static"',
+      ],
+      [
+        { schedulingIntervalMinutes: 7 },
+        'schedulingIntervalMinutes: 7 is not a valid schedulingIntervalMinutes; allowed: 1, 2, 5, 10, 15, 30, 60',
+      ],
+      [{ timezone: 'Europe/Berlín' }, 'timezone: "Europe/Berlín" is not an IANA time zone'],
+      [{ dryrun: true }, '(root): unknown field(s) "dryrun"'],
+      [{ minRunMinutes: 12.5 }, 'minRunMinutes: 12.5 is not a whole number of minutes'],
+      [
+        { workerRegions: ['eu-north-1'], dispatch: { allowedRegions: ['us-east-1'] } },
+        'dispatch.allowedRegions: "us-east-1" has no worker',
+      ],
+      [
+        { alarms: { emails: ['ops-at-example.com'] } },
+        'alarms.emails[0]: "ops-at-example.com" is not an e-mail address',
+      ],
+    ])('rejects %j naming the field, the value and what is allowed', (input, expected) => {
+      // Act
+      const attempt = () => resolveConfig(input, 'test.json');
+
+      // Assess
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow(expected);
+      expect(attempt).toThrow('Invalid configuration (test.json)');
+    });
+
+    it('reports every bad field at once', () => {
+      // Act
+      let error: ConfigError | undefined;
+      try {
+        resolveConfig({ homeRegion: 'nowhere', carbonThresholds: { 'eu-west-1': -1 } });
+      } catch (caught) {
+        error = caught as ConfigError;
+      }
+
+      // Assess
+      expect(error?.issues).toHaveLength(2);
+    });
+  });
+});
