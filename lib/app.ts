@@ -1,0 +1,64 @@
+import { type App, Aspects, type Environment } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { configToInput } from '../lambdas/core/config/resolve';
+import type { Config } from '../lambdas/core/config/schema';
+import { controlPlaneStackName, workerStackName } from './naming';
+import { ControlPlaneStack } from './stacks/control-plane-stack';
+import { WorkerStack } from './stacks/worker-stack';
+
+/** Largest CONFIG value we pass in a Lambda environment (Lambda allows 4 KB for all variables together). */
+export const MAX_CONFIG_ENV_BYTES = 3000;
+
+export interface ProductStacks {
+  readonly controlPlane: ControlPlaneStack;
+  readonly workers: WorkerStack[];
+}
+
+/**
+ * Add the product's stacks to `app`: one control plane in `config.homeRegion` and one worker stack per
+ * `config.workerRegions` entry, each with an explicit environment.
+ *
+ * @param account the target account, or undefined for environment-agnostic synthesis (offline)
+ * @throws {Error} when the configuration is too large to pass to the Lambdas in their environment
+ */
+export function addProductStacks(app: App, config: Config, account: string | undefined): ProductStacks {
+  const env = (region: string): Environment => ({ account, region });
+  const logRetention = config.logRetentionDays as logs.RetentionDays;
+  const configJson = JSON.stringify(configToInput(config));
+  if (Buffer.byteLength(configJson) > MAX_CONFIG_ENV_BYTES) {
+    throw new Error(
+      `The configuration is ${Buffer.byteLength(configJson)} bytes as JSON; Lambda environment variables are limited to 4 KB in total, so keep it under ${MAX_CONFIG_ENV_BYTES} bytes (move long schedule lists into fewer periods).`,
+    );
+  }
+  const controlPlane = new ControlPlaneStack(app, controlPlaneStackName, {
+    env: env(config.homeRegion),
+    description: 'carbon-aware-scheduler control plane: carbon data, EC2 scheduling, rightsizing, dispatch',
+    configJson,
+    metricsNamespace: config.metricsNamespace,
+    logRetention,
+    managedRegions: config.managedRegions,
+    workerRegions: config.workerRegions,
+    fetchIntervalMinutes: config.carbon.fetchIntervalMinutes,
+    schedulingIntervalMinutes: config.schedulingIntervalMinutes,
+    providerSecrets: Object.values(config.carbon.secrets).filter((s): s is string => typeof s === 'string'),
+    ebsKmsKeyArns: config.ebsKmsKeyArns,
+    rightsizingEnabled: config.rightsizing.enabled,
+  });
+  const workers = config.workerRegions.map(
+    (region) =>
+      new WorkerStack(app, workerStackName(region), {
+        env: env(region),
+        description: `carbon-aware-scheduler worker in ${region}`,
+        homeRegion: config.homeRegion,
+        metricsNamespace: config.metricsNamespace,
+        logRetention,
+      }),
+  );
+  return { controlPlane, workers };
+}
+
+/** Run the AWS Solutions cdk-nag pack over everything in `app`; findings become synth errors. */
+export function applyNag(app: App): void {
+  Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
+}

@@ -1,0 +1,303 @@
+import { ArnFormat, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { NagSuppressions } from 'cdk-nag';
+import type { Construct } from 'constructs';
+import { ProductFunction } from '../constructs/product-function';
+import { StateTable } from '../constructs/state-table';
+import {
+  DEFERRAL_SCHEDULE_GROUP,
+  EVENT_SOURCE,
+  JOB_COMPLETED,
+  JOB_REQUESTED,
+  PRODUCT,
+  WORKER_FUNCTION_NAME,
+} from '../naming';
+import { lambdaEntry } from '../paths';
+
+/** Everything the control plane needs from the validated configuration, already derived. */
+export interface ControlPlaneStackProps extends StackProps {
+  /** The configuration as the Lambdas receive it (JSON, environment variable `CONFIG`). */
+  readonly configJson: string;
+  readonly metricsNamespace: string;
+  readonly logRetention: logs.RetentionDays;
+  readonly managedRegions: readonly string[];
+  readonly workerRegions: readonly string[];
+  readonly fetchIntervalMinutes: number;
+  readonly schedulingIntervalMinutes: number;
+  /** Secrets Manager names or ARNs holding provider credentials. */
+  readonly providerSecrets: readonly string[];
+  /** KMS keys of customer-managed EBS encryption (scheduler gets kms:CreateGrant to start such instances). */
+  readonly ebsKmsKeyArns: readonly string[];
+  readonly rightsizingEnabled: boolean;
+}
+
+/**
+ * The home-region stack: the state table, the carbon fetcher, the EC2 scheduler, the rightsizer, the dispatcher and
+ * the recorder of job outcomes, with their EventBridge triggers and least-privilege roles.
+ */
+export class ControlPlaneStack extends Stack {
+  readonly table: StateTable;
+  readonly fetcher: ProductFunction;
+  readonly scheduler: ProductFunction;
+  readonly rightsizer?: ProductFunction;
+  readonly dispatcher: ProductFunction;
+  readonly outcomeRecorder: ProductFunction;
+  readonly functions: ProductFunction[] = [];
+
+  constructor(scope: Construct, id: string, props: ControlPlaneStackProps) {
+    super(scope, id, props);
+    this.table = new StateTable(this, 'State');
+    const common = {
+      metricsNamespace: props.metricsNamespace,
+      logRetention: props.logRetention,
+    };
+    const environment = { TABLE_NAME: this.table.table.tableName, CONFIG: props.configJson };
+    const make = (
+      constructId: string,
+      name: string,
+      description: string,
+      extra: Partial<ConstructorParameters<typeof ProductFunction>[2]> = {},
+    ): ProductFunction => {
+      const fn = new ProductFunction(this, constructId, {
+        entry: lambdaEntry(name),
+        serviceName: name,
+        description: `${PRODUCT}: ${description}`,
+        ...common,
+        ...extra,
+        environment: { ...environment, ...extra.environment },
+      });
+      this.table.table.grantReadWriteData(fn.function);
+      this.functions.push(fn);
+      return fn;
+    };
+
+    // Carbon fetcher ------------------------------------------------------------------------------------------
+    this.fetcher = make('CarbonFetcher', 'carbon-fetcher', 'fetches grid carbon intensity for every region', {
+      timeout: Duration.seconds(60),
+      memorySize: 512,
+    });
+    if (props.providerSecrets.length > 0) {
+      this.fetcher.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: props.providerSecrets.map((secret) => this.secretArn(secret)),
+        }),
+      );
+    }
+    new events.Rule(this, 'CarbonFetchSchedule', {
+      description: 'Triggers the carbon fetcher',
+      schedule: events.Schedule.rate(Duration.minutes(props.fetchIntervalMinutes)),
+      targets: [new targets.LambdaFunction(this.fetcher.function, { retryAttempts: 2 })],
+    });
+
+    // EC2 scheduler -------------------------------------------------------------------------------------------
+    this.scheduler = make('Scheduler', 'scheduler', 'starts, stops and resizes EC2 instances tagged Schedule', {
+      timeout: Duration.minutes(5),
+      memorySize: 1024,
+    });
+    this.grantEc2Scheduling(this.scheduler, props.managedRegions, props.ebsKmsKeyArns);
+    new events.Rule(this, 'SchedulerSchedule', {
+      description: 'Triggers the EC2 scheduler',
+      schedule: events.Schedule.rate(Duration.minutes(props.schedulingIntervalMinutes)),
+      targets: [new targets.LambdaFunction(this.scheduler.function, { retryAttempts: 0 })],
+    });
+
+    // Rightsizer ----------------------------------------------------------------------------------------------
+    if (props.rightsizingEnabled) {
+      this.rightsizer = make('Rightsizer', 'rightsizer', 'recommends smaller or Graviton instance types', {
+        timeout: Duration.minutes(10),
+        memorySize: 1024,
+      });
+      this.rightsizer.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: [
+            'ec2:DescribeInstances',
+            'ec2:DescribeInstanceTypes',
+            'cloudwatch:GetMetricData',
+            'pricing:GetProducts',
+          ],
+          resources: ['*'],
+        }),
+      );
+      new events.Rule(this, 'RightsizerSchedule', {
+        description: 'Triggers the daily rightsizing analysis',
+        schedule: events.Schedule.cron({ minute: '30', hour: '3' }),
+        targets: [new targets.LambdaFunction(this.rightsizer.function, { retryAttempts: 2 })],
+      });
+    }
+
+    // Dispatcher ----------------------------------------------------------------------------------------------
+    const workerArns = Object.fromEntries(
+      props.workerRegions.map((region) => [region, ProductFunction.arnFor(this, region, WORKER_FUNCTION_NAME)]),
+    );
+    const scheduleGroup = new scheduler.CfnScheduleGroup(this, 'DeferralScheduleGroup', {
+      name: DEFERRAL_SCHEDULE_GROUP,
+    });
+    const schedulerRole = new iam.Role(this, 'DeferralSchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+      description: 'Assumed by EventBridge Scheduler to re-submit deferred jobs to the dispatcher',
+    });
+    this.dispatcher = make('Dispatcher', 'dispatcher', 'sends deferrable jobs to the cleanest region', {
+      timeout: Duration.seconds(60),
+      memorySize: 512,
+      environment: {
+        WORKER_FUNCTIONS: JSON.stringify(workerArns),
+        DISPATCH_SCHEDULE_GROUP: DEFERRAL_SCHEDULE_GROUP,
+        DISPATCH_SCHEDULER_ROLE_ARN: schedulerRole.roleArn,
+      },
+    });
+    schedulerRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.dispatcher.function.functionArn],
+      }),
+    );
+    this.dispatcher.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: Object.values(workerArns) }),
+    );
+    this.dispatcher.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
+        resources: [
+          this.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${DEFERRAL_SCHEDULE_GROUP}/*` }),
+        ],
+      }),
+    );
+    this.dispatcher.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [schedulerRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+    this.dispatcher.node.addDependency(scheduleGroup);
+    new events.Rule(this, 'JobRequestedRule', {
+      description: 'Routes job requests to the dispatcher',
+      eventPattern: { source: [EVENT_SOURCE], detailType: [JOB_REQUESTED] },
+      targets: [new targets.LambdaFunction(this.dispatcher.function, { retryAttempts: 2 })],
+    });
+
+    // Outcome recorder ----------------------------------------------------------------------------------------
+    this.outcomeRecorder = make('OutcomeRecorder', 'dispatch-outcome-recorder', 'records job outcomes from workers', {
+      timeout: Duration.seconds(30),
+      memorySize: 256,
+    });
+    new events.Rule(this, 'JobCompletedRule', {
+      description: 'Records job completions reported by workers in every region',
+      eventPattern: { source: [EVENT_SOURCE], detailType: [JOB_COMPLETED] },
+      targets: [new targets.LambdaFunction(this.outcomeRecorder.function, { retryAttempts: 2 })],
+    });
+
+    this.suppressFindings(schedulerRole);
+  }
+
+  /**
+   * EC2 permissions of the scheduler: Start/Stop/ModifyInstanceAttribute only on instances that carry the
+   * `Schedule` tag (condition `aws:ResourceTag/Schedule` present), in the managed regions only. DescribeInstances
+   * and the Price List API have no resource-level permissions.
+   */
+  private grantEc2Scheduling(fn: ProductFunction, regions: readonly string[], kmsKeyArns: readonly string[]): void {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ActOnlyOnScheduleTaggedInstances',
+        actions: ['ec2:StartInstances', 'ec2:StopInstances', 'ec2:ModifyInstanceAttribute'],
+        resources: regions.map((region) =>
+          this.formatArn({ service: 'ec2', region, resource: 'instance', resourceName: '*' }),
+        ),
+        conditions: { Null: { 'aws:ResourceTag/Schedule': 'false' } },
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'DescribeAndPrice',
+        actions: ['ec2:DescribeInstances', 'pricing:GetProducts'],
+        resources: ['*'],
+      }),
+    );
+    if (kmsKeyArns.length > 0) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'StartInstancesWithCustomerManagedEbsKeys',
+          actions: ['kms:CreateGrant'],
+          resources: [...kmsKeyArns],
+          conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+        }),
+      );
+    }
+  }
+
+  /** ARN pattern of a Secrets Manager secret given by name (Secrets Manager appends a 6-character suffix) or ARN. */
+  private secretArn(nameOrArn: string): string {
+    if (nameOrArn.startsWith('arn:')) return nameOrArn;
+    return this.formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `${nameOrArn}-??????`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+
+  private suppressFindings(schedulerRole: iam.Role): void {
+    NagSuppressions.addResourceSuppressions(
+      this.scheduler.role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'ec2:DescribeInstances and pricing:GetProducts support no resource-level permissions; Start/Stop/ModifyInstanceAttribute use instance/* in the managed regions but are conditioned on the Schedule tag being present (aws:ResourceTag/Schedule).',
+          appliesTo: ['Resource::*', { regex: '/^Resource::arn:(?:aws[a-z-]*|<AWS::Partition>):ec2:[a-z0-9-]+:(?:\\d{12}|<AWS::AccountId>):instance\\/\\*$/g' }],
+        },
+      ],
+      true,
+    );
+    if (this.rightsizer) {
+      NagSuppressions.addResourceSuppressions(
+        this.rightsizer.role,
+        [
+          {
+            id: 'AwsSolutions-IAM5',
+            reason:
+              'ec2:DescribeInstances, ec2:DescribeInstanceTypes, cloudwatch:GetMetricData and pricing:GetProducts support no resource-level permissions; the rightsizer only reads.',
+            appliesTo: ['Resource::*'],
+          },
+        ],
+        true,
+      );
+    }
+    NagSuppressions.addResourceSuppressions(
+      this.dispatcher.role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'Deferral schedules are created on demand with generated names, so the dispatcher may manage schedules only inside its own schedule group (schedule/<group>/*).',
+          appliesTo: [
+            { regex: `/^Resource::arn:(?:aws[a-z-]*|<AWS::Partition>):scheduler:[a-z0-9-]+:(?:\\d{12}|<AWS::AccountId>):schedule\\/${DEFERRAL_SCHEDULE_GROUP}\\/\\*$/g` },
+          ],
+        },
+      ],
+      true,
+    );
+    if (this.fetcher.role.node.tryFindChild('DefaultPolicy')) {
+      NagSuppressions.addResourceSuppressions(
+        this.fetcher.role,
+        [
+          {
+            id: 'AwsSolutions-IAM5',
+            reason:
+              'Secrets Manager appends a random 6-character suffix to secret ARNs; "-??????" matches exactly that suffix of the configured secret names.',
+            appliesTo: [{ regex: '/^Resource::arn:(?:aws[a-z-]*|<AWS::Partition>):secretsmanager:[a-z0-9-]+:(?:\\d{12}|<AWS::AccountId>):secret:.*-\\?\\?\\?\\?\\?\\?$/g' }],
+          },
+        ],
+        true,
+      );
+    }
+    void schedulerRole;
+  }
+}

@@ -1,0 +1,275 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { buildTestApp, templateOf } from './app-factory';
+
+describe('Module: infrastructure', () => {
+  describe('Stack: control plane', () => {
+    it('lives in the home region and owns one table with PITR, KMS encryption, TTL and RETAIN, with no physical name', () => {
+      // Prepare
+      const { stacks } = buildTestApp({ homeRegion: 'eu-west-1' });
+      const template = templateOf(stacks.controlPlane);
+
+      // Assess
+      expect(stacks.controlPlane.region).toBe('eu-west-1');
+      template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+      template.hasResource('AWS::DynamoDB::GlobalTable', {
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: {
+          BillingMode: 'PAY_PER_REQUEST',
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+          TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+          SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+          Replicas: [
+            Match.objectLike({
+              Region: 'eu-west-1',
+              PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+              DeletionProtectionEnabled: true,
+            }),
+          ],
+        },
+      });
+      const [table] = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'));
+      expect(table?.Properties.TableName).toBeUndefined();
+    });
+
+    it('gives every Lambda Node.js 22 on ARM64, JSON logs, X-Ray, a DLQ and Powertools settings', () => {
+      // Prepare
+      const { stacks } = buildTestApp({ metricsNamespace: 'GreenOps' });
+      const template = templateOf(stacks.controlPlane);
+      const functions = template.findResources('AWS::Lambda::Function');
+
+      // Assess
+      expect(Object.keys(functions)).toHaveLength(5);
+      for (const fn of Object.values(functions)) {
+        expect(fn.Properties).toMatchObject({
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          Handler: 'index.handler',
+          TracingConfig: { Mode: 'Active' },
+          LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN' },
+          DeadLetterConfig: { TargetArn: expect.anything() },
+          Environment: {
+            Variables: expect.objectContaining({
+              POWERTOOLS_METRICS_NAMESPACE: 'GreenOps',
+              POWERTOOLS_SERVICE_NAME: expect.any(String),
+              TABLE_NAME: expect.anything(),
+              CONFIG: expect.any(String),
+            }),
+          },
+        });
+        expect(fn.Properties.Timeout).toBeGreaterThanOrEqual(30);
+        expect(fn.Properties.MemorySize).toBeGreaterThanOrEqual(256);
+      }
+      template.resourceCountIs('AWS::Logs::LogGroup', 5);
+      template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+      template.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    });
+
+    it('passes the validated configuration to the Lambdas as JSON that parses back to the same settings', () => {
+      // Prepare
+      const { stacks } = buildTestApp({ homeRegion: 'eu-west-1', carbonThresholds: { 'eu-west-1': 180 } });
+      const template = templateOf(stacks.controlPlane);
+      const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
+
+      // Act
+      const config = JSON.parse(fn?.Properties.Environment.Variables.CONFIG as string);
+
+      // Assess
+      expect(config.homeRegion).toBe('eu-west-1');
+      expect(config.carbonThresholds).toEqual({ 'eu-west-1': 180 });
+    });
+
+    it('triggers the fetcher and the scheduler at the configured intervals and the rightsizer daily', () => {
+      // Prepare
+      const { stacks } = buildTestApp({ schedulingIntervalMinutes: 15, carbon: { fetchIntervalMinutes: 10 } });
+      const template = templateOf(stacks.controlPlane);
+
+      // Assess
+      template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)' });
+      template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(10 minutes)' });
+      template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(30 3 * * ? *)' });
+    });
+
+    it('lets the scheduler start, stop and resize only instances tagged Schedule, in the managed regions', () => {
+      // Prepare
+      const { stacks } = buildTestApp({ managedRegions: ['eu-central-1', 'us-east-1'] });
+      const template = templateOf(stacks.controlPlane);
+
+      // Assess
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Sid: 'ActOnlyOnScheduleTaggedInstances',
+              Effect: 'Allow',
+              Action: ['ec2:StartInstances', 'ec2:StopInstances', 'ec2:ModifyInstanceAttribute'],
+              Resource: [
+                { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:eu-central-1:123456789012:instance/*']] },
+                { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:us-east-1:123456789012:instance/*']] },
+              ],
+              Condition: { Null: { 'aws:ResourceTag/Schedule': 'false' } },
+            },
+          ]),
+        },
+      });
+      // No statement anywhere grants an EC2 mutation without the tag condition.
+      const policies = template.findResources('AWS::IAM::Policy');
+      for (const policy of Object.values(policies)) {
+        for (const statement of policy.Properties.PolicyDocument.Statement) {
+          const actions = ([] as string[]).concat(statement.Action);
+          if (actions.some((a) => /^ec2:(Start|Stop|Modify|Terminate|Run)/.test(a))) {
+            expect(statement.Condition).toEqual({ Null: { 'aws:ResourceTag/Schedule': 'false' } });
+          }
+        }
+      }
+    });
+
+    it('allows kms:CreateGrant only when customer-managed EBS keys are configured, and only for AWS resources', () => {
+      // Prepare
+      const key = 'arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+      const withKey = templateOf(buildTestApp({ ebsKmsKeyArns: [key] }).stacks.controlPlane);
+      const withoutKey = templateOf(buildTestApp({}).stacks.controlPlane);
+
+      // Assess
+      withKey.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Action: 'kms:CreateGrant',
+              Resource: key,
+              Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+            }),
+          ]),
+        },
+      });
+      expect(JSON.stringify(withoutKey.toJSON())).not.toContain('kms:CreateGrant');
+    });
+
+    it('lets the dispatcher invoke exactly the worker functions of the configured regions', () => {
+      // Prepare
+      const { stacks } = buildTestApp({ workerRegions: ['eu-north-1', 'us-west-2'] });
+      const template = templateOf(stacks.controlPlane);
+      const workerArn = (region: string) => ({
+        'Fn::Join': [
+          '',
+          ['arn:', { Ref: 'AWS::Partition' }, `:lambda:${region}:123456789012:function:carbon-aware-scheduler-worker`],
+        ],
+      });
+
+      // Assess
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Effect: 'Allow',
+              Action: 'lambda:InvokeFunction',
+              Resource: [workerArn('eu-north-1'), workerArn('us-west-2')],
+            },
+          ]),
+        },
+      });
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({
+            WORKER_FUNCTIONS: {
+              'Fn::Join': [
+                '',
+                Match.arrayWith([Match.stringLikeRegexp('eu-north-1'), Match.stringLikeRegexp('us-west-2')]),
+              ],
+            },
+          }),
+        },
+      });
+    });
+
+    it('grants secretsmanager:GetSecretValue on exactly the configured secrets and nothing when none are set', () => {
+      // Prepare
+      const withSecrets = templateOf(
+        buildTestApp({ carbon: { secrets: { electricitymaps: 'prod/em' } } }).stacks.controlPlane,
+      );
+      const withoutSecrets = templateOf(buildTestApp({}).stacks.controlPlane);
+
+      // Assess
+      withSecrets.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Effect: 'Allow',
+              Action: 'secretsmanager:GetSecretValue',
+              Resource: {
+                'Fn::Join': [
+                  '',
+                  [
+                    'arn:',
+                    { Ref: 'AWS::Partition' },
+                    ':secretsmanager:eu-central-1:123456789012:secret:prod/em-??????',
+                  ],
+                ],
+              },
+            },
+          ]),
+        },
+      });
+      expect(JSON.stringify(withoutSecrets.toJSON())).not.toContain('secretsmanager:GetSecretValue');
+    });
+  });
+
+  describe('Stack: workers', () => {
+    it('creates one worker stack per worker region, each in its region, reporting to the home bus', () => {
+      // Prepare
+      const { stacks } = buildTestApp({
+        homeRegion: 'eu-west-1',
+        workerRegions: ['eu-north-1', 'eu-west-3', 'us-west-2'],
+      });
+
+      // Assess
+      expect(stacks.workers.map((s) => s.region)).toEqual(['eu-north-1', 'eu-west-3', 'us-west-2']);
+      for (const worker of stacks.workers) {
+        const template = templateOf(worker);
+        template.hasResourceProperties('AWS::Lambda::Function', {
+          FunctionName: 'carbon-aware-scheduler-worker',
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          Environment: { Variables: Match.objectLike({ HOME_REGION: 'eu-west-1' }) },
+        });
+        template.hasResourceProperties('AWS::IAM::Policy', {
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              {
+                Effect: 'Allow',
+                Action: 'events:PutEvents',
+                Resource: {
+                  'Fn::Join': [
+                    '',
+                    ['arn:', { Ref: 'AWS::Partition' }, ':events:eu-west-1:123456789012:event-bus/default'],
+                  ],
+                },
+              },
+            ]),
+          },
+        });
+      }
+    });
+  });
+
+  describe('Snapshot', () => {
+    it('matches the reviewed templates, with Lambda code hashes scrubbed', () => {
+      // Prepare
+      const { stacks } = buildTestApp({});
+      const scrub = (template: Template) =>
+        JSON.parse(
+          JSON.stringify(template.toJSON())
+            .replace(/[0-9a-f]{64}\.zip/g, 'SCRUBBED.zip')
+            .replace(/"S3Key":"[^"]+"/g, '"S3Key":"SCRUBBED"'),
+        );
+
+      // Assess
+      expect(scrub(templateOf(stacks.controlPlane))).toMatchSnapshot();
+      expect(scrub(templateOf(stacks.workers[0]!))).toMatchSnapshot();
+    });
+  });
+});
