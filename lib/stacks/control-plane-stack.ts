@@ -251,7 +251,13 @@ export class ControlPlaneStack extends Stack {
           id: 'AwsSolutions-IAM5',
           reason:
             'ec2:DescribeInstances and pricing:GetProducts support no resource-level permissions; Start/Stop/ModifyInstanceAttribute use instance/* in the managed regions but are conditioned on the Schedule tag being present (aws:ResourceTag/Schedule).',
-          appliesTo: ['Resource::*', { regex: '/^Resource::arn:(?:aws[a-z-]*|<AWS::Partition>):ec2:[a-z0-9-]+:(?:\\d{12}|<AWS::AccountId>):instance\\/\\*$/g' }],
+          appliesTo: [
+            'Resource::*',
+            {
+              regex:
+                '/^Resource::arn:(?:aws[a-z-]*|<AWS::Partition>):ec2:[a-z0-9-]+:(?:\\d{12}|<AWS::AccountId>):instance\\/\\*$/g',
+            },
+          ],
         },
       ],
       true,
@@ -278,7 +284,9 @@ export class ControlPlaneStack extends Stack {
           reason:
             'Deferral schedules are created on demand with generated names, so the dispatcher may manage schedules only inside its own schedule group (schedule/<group>/*).',
           appliesTo: [
-            { regex: `/^Resource::arn:(?:aws[a-z-]*|<AWS::Partition>):scheduler:[a-z0-9-]+:(?:\\d{12}|<AWS::AccountId>):schedule\\/${DEFERRAL_SCHEDULE_GROUP}\\/\\*$/g` },
+            {
+              regex: `/^Resource::arn:(?:aws[a-z-]*|<AWS::Partition>):scheduler:[a-z0-9-]+:(?:\\d{12}|<AWS::AccountId>):schedule\\/${DEFERRAL_SCHEDULE_GROUP}\\/\\*$/g`,
+            },
           ],
         },
       ],
@@ -292,7 +300,12 @@ export class ControlPlaneStack extends Stack {
             id: 'AwsSolutions-IAM5',
             reason:
               'Secrets Manager appends a random 6-character suffix to secret ARNs; "-??????" matches exactly that suffix of the configured secret names.',
-            appliesTo: [{ regex: '/^Resource::arn:(?:aws[a-z-]*|<AWS::Partition>):secretsmanager:[a-z0-9-]+:(?:\\d{12}|<AWS::AccountId>):secret:.*-\\?\\?\\?\\?\\?\\?$/g' }],
+            appliesTo: [
+              {
+                regex:
+                  '/^Resource::arn:(?:aws[a-z-]*|<AWS::Partition>):secretsmanager:[a-z0-9-]+:(?:\\d{12}|<AWS::AccountId>):secret:.*-\\?\\?\\?\\?\\?\\?$/g',
+              },
+            ],
           },
         ],
         true,
