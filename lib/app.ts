@@ -44,6 +44,13 @@ export function addProductStacks(app: App, config: Config, account: string | und
     providerSecrets: Object.values(config.carbon.secrets).filter((s): s is string => typeof s === 'string'),
     ebsKmsKeyArns: config.ebsKmsKeyArns,
     rightsizingEnabled: config.rightsizing.enabled,
+    carbonRegions: config.carbonRegions.map((region) => ({
+      region,
+      thresholdGCO2ePerKWh: config.thresholdFor(region),
+    })),
+    maxDataAgeMinutes: config.carbon.maxDataAgeMinutes,
+    alarmEmails: config.alarms.emails,
+    runbookUrl: config.alarms.runbookUrl,
   });
   const workers = config.workerRegions.map(
     (region) =>
@@ -53,6 +60,7 @@ export function addProductStacks(app: App, config: Config, account: string | und
         homeRegion: config.homeRegion,
         metricsNamespace: config.metricsNamespace,
         logRetention,
+        alarmEmails: config.alarms.emails,
       }),
   );
   return { controlPlane, workers };

@@ -6,6 +6,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import { Observability } from '../constructs/observability';
 import { ProductFunction } from '../constructs/product-function';
 import { StateTable } from '../constructs/state-table';
 import {
@@ -33,6 +34,11 @@ export interface ControlPlaneStackProps extends StackProps {
   /** KMS keys of customer-managed EBS encryption (scheduler gets kms:CreateGrant to start such instances). */
   readonly ebsKmsKeyArns: readonly string[];
   readonly rightsizingEnabled: boolean;
+  /** Regions graphed on the dashboard and watched for stale data, with their thresholds in gCO2e/kWh. */
+  readonly carbonRegions: readonly { region: string; thresholdGCO2ePerKWh: number }[];
+  readonly maxDataAgeMinutes: number;
+  readonly alarmEmails: readonly string[];
+  readonly runbookUrl: string;
 }
 
 /**
@@ -47,6 +53,7 @@ export class ControlPlaneStack extends Stack {
   readonly dispatcher: ProductFunction;
   readonly outcomeRecorder: ProductFunction;
   readonly functions: ProductFunction[] = [];
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: ControlPlaneStackProps) {
     super(scope, id, props);
@@ -192,6 +199,27 @@ export class ControlPlaneStack extends Stack {
       description: 'Records job completions reported by workers in every region',
       eventPattern: { source: [EVENT_SOURCE], detailType: [JOB_COMPLETED] },
       targets: [new targets.LambdaFunction(this.outcomeRecorder.function, { retryAttempts: 2 })],
+    });
+
+    // Dashboard, alarms, saved queries -------------------------------------------------------------------------
+    this.observability = new Observability(this, 'Observability', {
+      namespace: props.metricsNamespace,
+      carbonRegions: props.carbonRegions,
+      managedRegions: props.managedRegions,
+      workerRegions: props.workerRegions,
+      workerFunctionName: WORKER_FUNCTION_NAME,
+      maxDataAgeMinutes: props.maxDataAgeMinutes,
+      fetchIntervalMinutes: props.fetchIntervalMinutes,
+      functions: [
+        { label: 'CarbonFetcher', fn: this.fetcher },
+        { label: 'Scheduler', fn: this.scheduler },
+        ...(this.rightsizer ? [{ label: 'Rightsizer', fn: this.rightsizer }] : []),
+        { label: 'Dispatcher', fn: this.dispatcher },
+        { label: 'OutcomeRecorder', fn: this.outcomeRecorder },
+      ],
+      schedulerLogGroup: this.scheduler.logGroup,
+      alarmEmails: props.alarmEmails,
+      runbookUrl: props.runbookUrl,
     });
 
     this.suppressFindings(schedulerRole);

@@ -1,7 +1,10 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cw from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { alarmTopic } from '../constructs/observability';
 import { ProductFunction } from '../constructs/product-function';
 import { PRODUCT, WORKER_FUNCTION_NAME } from '../naming';
 import { lambdaEntry } from '../paths';
@@ -11,6 +14,8 @@ export interface WorkerStackProps extends StackProps {
   readonly homeRegion: string;
   readonly metricsNamespace: string;
   readonly logRetention: logs.RetentionDays;
+  /** E-mail addresses subscribed to this region's alarm topic. */
+  readonly alarmEmails: readonly string[];
 }
 
 /**
@@ -41,5 +46,33 @@ export class WorkerStack extends Stack {
       environment: { HOME_EVENT_BUS_ARN: homeBusArn, HOME_REGION: props.homeRegion },
     });
     this.worker.addToRolePolicy(new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [homeBusArn] }));
+
+    // Alarms must notify a topic in their own region, so each worker region has its own small topic.
+    const notify = new cwActions.SnsAction(alarmTopic(this, props.alarmEmails));
+    const alarms = [
+      new cw.Alarm(this, 'WorkerErrors', {
+        alarmDescription: `Worker in ${this.region}: a job failed. The job's outcome record in the home table says why.`,
+        metric: this.worker.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 1,
+        comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cw.TreatMissingData.NOT_BREACHING,
+      }),
+      new cw.Alarm(this, 'WorkerDeadLetters', {
+        alarmDescription: `Worker in ${this.region}: dispatched jobs failed after retries and wait in the dead-letter queue.`,
+        metric: this.worker.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
+        threshold: 1,
+        comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cw.TreatMissingData.NOT_BREACHING,
+      }),
+    ];
+    for (const alarm of alarms) {
+      alarm.addAlarmAction(notify);
+      alarm.addOkAction(notify);
+    }
   }
 }

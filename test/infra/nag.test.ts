@@ -24,7 +24,7 @@ describe('Module: infrastructure', () => {
           alarms: { emails: ['finops@example.com'] },
         },
       ],
-    ])('reports no unacknowledged finding on any stack (%s)', (_name, config) => {
+    ])('reports no unacknowledged finding on any stack (%s)', { timeout: 120_000 }, (_name, config) => {
       for (const account of ['123456789012', null]) {
         // Prepare: with an account, and environment-agnostic as `cdk synth` offline
         const { app, stacks } = buildTestApp(config, { nag: true, account });

@@ -1,0 +1,54 @@
+/**
+ * Every custom metric the product emits (CloudWatch Embedded Metric Format through Powertools), with its unit and
+ * dimension set. Handlers emit with these names; the dashboard and alarms read them; the README lists them. No
+ * dimension ever carries an instance or job id, so the number of metric series does not grow with the fleet:
+ * it is bounded by regions × actions × states × providers.
+ *
+ * `service` is the emitting function's Powertools service name, which Powertools adds as a `service` dimension to
+ * every metric; dashboards and alarms must include it.
+ */
+export const METRICS = {
+  // Carbon fetcher ------------------------------------------------------------------------------------------------
+  /** Grid carbon intensity used for decisions, gCO2e/kWh. Dimensions: Region. */
+  CarbonIntensity: { service: 'carbon-fetcher', unit: 'None', dimensions: ['Region'] },
+  /** Age of that reading, seconds. Dimensions: Region. */
+  CarbonDataAge: { service: 'carbon-fetcher', unit: 'Seconds', dimensions: ['Region'] },
+  /** Failed provider requests (after retries). Dimensions: Provider. */
+  ProviderFailures: { service: 'carbon-fetcher', unit: 'Count', dimensions: ['Provider'] },
+  // EC2 scheduler ---------------------------------------------------------------------------------------------------
+  /** Instances started. Dimensions: Region. */
+  InstanceStartup: { service: 'scheduler', unit: 'Count', dimensions: ['Region'] },
+  /** Instances stopped. Dimensions: Region. */
+  InstanceShutdown: { service: 'scheduler', unit: 'Count', dimensions: ['Region'] },
+  /** Instances under management, by their state after the run. Dimensions: Region, State. */
+  ManagedInstances: { service: 'scheduler', unit: 'Count', dimensions: ['Region', 'State'] },
+  /** Dollars saved by stopped instance-hours since the previous run. Dimensions: Region. */
+  CostSavings: { service: 'scheduler', unit: 'None', dimensions: ['Region'] },
+  /** Grams CO2e avoided by stopped instance-hours since the previous run. Dimensions: Region. */
+  CarbonAvoided: { service: 'scheduler', unit: 'None', dimensions: ['Region'] },
+  /** Failed EC2 actions. Dimensions: Region, Action. */
+  ActionErrors: { service: 'scheduler', unit: 'Count', dimensions: ['Region', 'Action'] },
+  /** Instances whose Schedule or ScheduleOverride tag could not be used. Dimensions: Region. */
+  InvalidScheduleTags: { service: 'scheduler', unit: 'Count', dimensions: ['Region'] },
+  /** Running totals (USD) read back from the table after each run. Dimensions: Period (Today, Month, Total). */
+  CostSavingsTotal: { service: 'scheduler', unit: 'None', dimensions: ['Period'] },
+  /** Running totals (gCO2e) read back from the table after each run. Dimensions: Period (Today, Month, Total). */
+  CarbonAvoidedTotal: { service: 'scheduler', unit: 'None', dimensions: ['Period'] },
+  // Dispatch --------------------------------------------------------------------------------------------------------
+  /** Jobs sent to a worker. Dimensions: Region (where the job runs). */
+  DispatchedJobs: { service: 'dispatcher', unit: 'Count', dimensions: ['Region'] },
+  /** Estimated grams CO2e saved versus running at home now. Dimensions: none (service level). */
+  DispatchCarbonSaved: { service: 'dispatcher', unit: 'None', dimensions: [] },
+  /** Jobs that no worker accepted. Dimensions: none. */
+  DispatchFailures: { service: 'dispatcher', unit: 'Count', dimensions: [] },
+  // Rightsizing -----------------------------------------------------------------------------------------------------
+  /** Open recommendations after the daily analysis. Dimensions: Region. */
+  RightsizingRecommendations: { service: 'rightsizer', unit: 'Count', dimensions: ['Region'] },
+  /** Monthly USD saving of the open recommendations. Dimensions: Region. */
+  RightsizingMonthlySavings: { service: 'rightsizer', unit: 'None', dimensions: ['Region'] },
+} as const;
+
+export type MetricName = keyof typeof METRICS;
+
+/** Periods of the running totals. */
+export const TOTAL_PERIODS = ['Today', 'Month', 'Total'] as const;

@@ -1,0 +1,314 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cw from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { QueryDefinition, QueryString } from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { TOTAL_PERIODS } from '../../lambdas/core/metrics-catalog';
+import type { ProductFunction } from './product-function';
+import { graph, markdown, productMetric, searchMetric, singleValue } from './widgets';
+
+/** A function to watch, with a readable label. */
+export interface WatchedFunction {
+  readonly label: string;
+  readonly fn: ProductFunction;
+}
+
+/** Typed settings of the dashboard, alarms and saved queries. */
+export interface ObservabilityProps {
+  readonly namespace: string;
+  /** Regions whose carbon intensity is graphed, with each region's threshold (gCO2e/kWh). */
+  readonly carbonRegions: readonly { region: string; thresholdGCO2ePerKWh: number }[];
+  readonly managedRegions: readonly string[];
+  readonly workerRegions: readonly string[];
+  /** Fixed name of the worker function in every worker region. */
+  readonly workerFunctionName: string;
+  /** Carbon data older than this raises an alarm, minutes. */
+  readonly maxDataAgeMinutes: number;
+  readonly fetchIntervalMinutes: number;
+  /** Control-plane functions (errors, throttles, duration, DLQ). */
+  readonly functions: readonly WatchedFunction[];
+  /** The scheduler's log group, for the saved "why did my instance stop/start" query. */
+  readonly schedulerLogGroup: logs.ILogGroup;
+  /** E-mail addresses subscribed to the alarm topic. */
+  readonly alarmEmails: readonly string[];
+  /** Where the dashboard's help text links to (the README's runbook). */
+  readonly runbookUrl: string;
+  /** EC2 actions whose failures are counted (dimension `Action` of `ActionErrors`). */
+  readonly actions?: readonly string[];
+}
+
+/**
+ * The home-region CloudWatch dashboard, the alarms (to an encrypted SNS topic) and the saved Logs Insights
+ * queries. Metrics come from the catalogue in lambdas/core/metrics-catalog.ts; worker metrics use their region.
+ */
+export class Observability extends Construct {
+  readonly dashboard: cw.Dashboard;
+  readonly topic: sns.Topic;
+  readonly alarms: cw.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: ObservabilityProps) {
+    super(scope, id);
+    const ns = props.namespace;
+    this.topic = alarmTopic(this, props.alarmEmails);
+    const notify = new cwActions.SnsAction(this.topic);
+    const alarm = (alarmId: string, options: cw.AlarmProps): cw.Alarm => {
+      const created = new cw.Alarm(this, alarmId, options);
+      created.addAlarmAction(notify);
+      created.addOkAction(notify);
+      this.alarms.push(created);
+      return created;
+    };
+    const fiveMinutes = Duration.minutes(5);
+    const hour = Duration.hours(1);
+    const day = Duration.days(1);
+
+    // Alarms -------------------------------------------------------------------------------------------------------
+    for (const { label, fn } of props.functions) {
+      alarm(`${label}Errors`, {
+        alarmDescription: `${label}: the function failed at least once in 5 minutes. See its log group and the runbook.`,
+        metric: fn.function.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
+        threshold: 1,
+        comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cw.TreatMissingData.NOT_BREACHING,
+      });
+      alarm(`${label}DeadLetters`, {
+        alarmDescription: `${label}: asynchronous invocations failed after retries and wait in the dead-letter queue.`,
+        metric: fn.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: fiveMinutes,
+          statistic: 'Maximum',
+        }),
+        threshold: 1,
+        comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cw.TreatMissingData.NOT_BREACHING,
+      });
+    }
+    const agePeriod = Duration.minutes(Math.max(5, props.fetchIntervalMinutes));
+    for (const { region } of props.carbonRegions) {
+      alarm(`CarbonDataStale${pascal(region)}`, {
+        alarmDescription: `Carbon data for ${region} is older than ${props.maxDataAgeMinutes} minutes, or the fetcher stopped reporting it. Decisions fall back to cached or static values.`,
+        metric: productMetric(ns, 'CarbonDataAge', { Region: region }, { statistic: 'Minimum', period: agePeriod }),
+        threshold: props.maxDataAgeMinutes * 60,
+        comparisonOperator: cw.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 2,
+        treatMissingData: cw.TreatMissingData.BREACHING,
+      });
+    }
+    const actions = props.actions ?? ['start', 'stop', 'resize'];
+    const actionErrorMetrics: Record<string, cw.IMetric> = {};
+    props.managedRegions.forEach((region, r) => {
+      actions.forEach((action, a) => {
+        actionErrorMetrics[`e${r}_${a}`] = productMetric(ns, 'ActionErrors', { Region: region, Action: action });
+      });
+    });
+    alarm('ActionFailures', {
+      alarmDescription:
+        'The scheduler could not start, stop or resize at least one instance (e.g. InsufficientInstanceCapacity). It retries next run; the table records which instance and why.',
+      metric: new cw.MathExpression({
+        expression: Object.keys(actionErrorMetrics).join(' + '),
+        usingMetrics: actionErrorMetrics,
+        period: fiveMinutes,
+        label: 'EC2 action failures',
+      }),
+      threshold: 1,
+      comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cw.TreatMissingData.NOT_BREACHING,
+    });
+    alarm('DispatchFailures', {
+      alarmDescription: 'A job could not be handed to any worker region. The job record in the table says why.',
+      metric: productMetric(ns, 'DispatchFailures', {}),
+      threshold: 1,
+      comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cw.TreatMissingData.NOT_BREACHING,
+    });
+
+    // Dashboard ----------------------------------------------------------------------------------------------------
+    this.dashboard = new cw.Dashboard(this, 'Dashboard', {
+      defaultInterval: Duration.days(7),
+      periodOverride: cw.PeriodOverride.AUTO,
+    });
+    const totals = (name: 'CostSavingsTotal' | 'CarbonAvoidedTotal', scale: number, unit: string) =>
+      TOTAL_PERIODS.map((period, index) => {
+        const metric = productMetric(ns, name, { Period: period }, { statistic: 'Maximum', period: hour });
+        return scale === 1
+          ? metric.with({ label: `${period} (${unit})` })
+          : new cw.MathExpression({
+              expression: `t${index} / ${scale}`,
+              usingMetrics: { [`t${index}`]: metric },
+              label: `${period} (${unit})`,
+              period: hour,
+            });
+      });
+    this.dashboard.addWidgets(
+      markdown(
+        [
+          '# Carbon-aware scheduler',
+          'What this dashboard shows, top to bottom:',
+          '* **Money saved and CO2e avoided**: running totals kept in the table. *Today* and *Month* are calendar UTC periods; *Total* is since installation. Savings count each instance-hour the scheduler kept an instance stopped, at its on-demand price and at the grid intensity of that hour.',
+          '* **Carbon intensity per region**: grams CO2e per kWh of the grid each region draws on; the horizontal line is the threshold above which `carbon-aware` instances pause. Lower is cleaner.',
+          '* **Starts and stops**, **managed instances by state**: what the scheduler did. **Jobs dispatched**: where deferrable jobs ran and the carbon that saved versus the home region.',
+          '* **Rightsizing**: monthly dollars the open recommendations would save.',
+          "* **Data health**: how old each region's carbon reading is (older data is penalised, then replaced by static annual averages) and provider failures. **Function health**: errors, throttles and p99 duration of every Lambda.",
+          `Runbook (what to do when an alarm fires): ${props.runbookUrl}`,
+        ].join('\n'),
+        7,
+      ),
+    );
+    this.dashboard.addWidgets(
+      singleValue('Money saved, USD', totals('CostSavingsTotal', 1, 'USD'), '-PT3H'),
+      singleValue('CO2e avoided, kg', totals('CarbonAvoidedTotal', 1000, 'kg CO2e'), '-PT3H'),
+      singleValue(
+        'Rightsizing: open recommendations, USD per month',
+        [
+          new cw.MathExpression({
+            expression: `SUM(${searchMetric(ns, 'RightsizingMonthlySavings', 'Maximum', day).expression})`,
+            label: 'USD / month',
+            period: day,
+          }),
+        ],
+        '-P2D',
+      ),
+    );
+    this.dashboard.addWidgets(
+      ...props.carbonRegions.map(({ region, thresholdGCO2ePerKWh }) =>
+        graph(
+          `Carbon intensity ${region}, gCO2e/kWh`,
+          [productMetric(ns, 'CarbonIntensity', { Region: region }, { statistic: 'Average', label: region })],
+          {
+            width: 8,
+            leftLabel: 'gCO2e/kWh',
+            annotations: [
+              { value: thresholdGCO2ePerKWh, label: `threshold ${thresholdGCO2ePerKWh}`, color: '#d62728' },
+            ],
+          },
+        ),
+      ),
+    );
+    this.dashboard.addWidgets(
+      graph('Instances started, per region', [searchMetric(ns, 'InstanceStartup', 'Sum', hour)], { width: 8 }),
+      graph('Instances stopped, per region', [searchMetric(ns, 'InstanceShutdown', 'Sum', hour)], { width: 8 }),
+      graph('Managed instances by region and state', [searchMetric(ns, 'ManagedInstances', 'Maximum', fiveMinutes)], {
+        width: 8,
+        stacked: true,
+      }),
+    );
+    this.dashboard.addWidgets(
+      graph('Money saved per day, USD', [searchMetric(ns, 'CostSavings', 'Sum', day)], { width: 8, stacked: true }),
+      graph('CO2e avoided per day, g', [searchMetric(ns, 'CarbonAvoided', 'Sum', day)], { width: 8, stacked: true }),
+      graph('EC2 action failures', [searchMetric(ns, 'ActionErrors', 'Sum', hour)], { width: 8 }),
+    );
+    this.dashboard.addWidgets(
+      graph('Jobs dispatched, per region', [searchMetric(ns, 'DispatchedJobs', 'Sum', hour)], {
+        width: 8,
+        stacked: true,
+      }),
+      graph(
+        'Dispatch: CO2e saved vs home region, g',
+        [productMetric(ns, 'DispatchCarbonSaved', {}, { period: hour, label: 'gCO2e saved' })],
+        { width: 8 },
+      ),
+      graph(
+        'Dispatch failures and invalid tags',
+        [
+          productMetric(ns, 'DispatchFailures', {}, { period: hour, label: 'jobs no worker accepted' }),
+          searchMetric(ns, 'InvalidScheduleTags', 'Sum', hour),
+        ],
+        { width: 8 },
+      ),
+    );
+    this.dashboard.addWidgets(
+      graph('Carbon data age, seconds', [searchMetric(ns, 'CarbonDataAge', 'Maximum', fiveMinutes)], {
+        annotations: [{ value: props.maxDataAgeMinutes * 60, label: 'stale alarm', color: '#d62728' }],
+      }),
+      graph('Carbon provider failures', [searchMetric(ns, 'ProviderFailures', 'Sum', hour)]),
+    );
+    const lambdaMetric = (metric: 'Errors' | 'Throttles' | 'Duration', statistic: string): cw.IMetric[] => [
+      ...props.functions.map(({ label, fn }) => fn.function.metric(metric, { statistic, period: fiveMinutes, label })),
+      ...props.workerRegions.map(
+        (region) =>
+          new cw.Metric({
+            namespace: 'AWS/Lambda',
+            metricName: metric,
+            dimensionsMap: { FunctionName: props.workerFunctionName },
+            statistic,
+            period: fiveMinutes,
+            region,
+            label: `worker ${region}`,
+          }),
+      ),
+    ];
+    this.dashboard.addWidgets(
+      graph('Lambda errors', lambdaMetric('Errors', 'Sum'), { width: 8 }),
+      graph('Lambda throttles', lambdaMetric('Throttles', 'Sum'), { width: 8 }),
+      graph('Lambda duration p99, ms', lambdaMetric('Duration', 'p99'), { width: 8 }),
+    );
+
+    // Saved Logs Insights queries -------------------------------------------------------------------------------------
+    new QueryDefinition(this, 'WhyDidMyInstanceChange', {
+      queryDefinitionName: 'carbon-aware-scheduler/why-did-my-instance-stop-or-start',
+      logGroups: [props.schedulerLogGroup],
+      queryString: new QueryString({
+        fields: ['@timestamp', 'instanceId', 'region', 'schedule', 'desired', 'action', 'reason'],
+        filterStatements: ['ispresent(instanceId)', "action != 'none'", 'instanceId like /i-/'],
+        sort: '@timestamp desc',
+        limit: 200,
+      }),
+    });
+    new QueryDefinition(this, 'ErrorsLast24h', {
+      queryDefinitionName: 'carbon-aware-scheduler/errors-last-24h',
+      logGroups: props.functions.map(({ fn }) => fn.logGroup),
+      queryString: new QueryString({
+        fields: ['@timestamp', '@log', 'level', 'message', 'error.message', 'error.name'],
+        filterStatements: ["level = 'ERROR' or level = 'CRITICAL' or ispresent(error)"],
+        sort: '@timestamp desc',
+        limit: 200,
+      }),
+    });
+  }
+}
+
+/**
+ * The alarm topic: encrypted with a customer-managed KMS key (rotated yearly) whose policy lets CloudWatch alarms
+ * publish (alarms cannot use the AWS managed `alias/aws/sns` key, whose policy does not admit
+ * cloudwatch.amazonaws.com), HTTPS-only, with the configured e-mail subscriptions.
+ * Exported for worker stacks, whose dead-letter alarms need a topic in their own region.
+ */
+export function alarmTopic(scope: Construct, emails: readonly string[]): sns.Topic {
+  const key = new kms.Key(scope, 'AlarmTopicKey', {
+    description: 'Encrypts the carbon-aware-scheduler alarm topic',
+    enableKeyRotation: true,
+    removalPolicy: RemovalPolicy.DESTROY,
+    pendingWindow: Duration.days(7),
+  });
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsToPublish',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } },
+    }),
+  );
+  const topic = new sns.Topic(scope, 'AlarmTopic', {
+    displayName: 'carbon-aware-scheduler alarms',
+    masterKey: key,
+    enforceSSL: true,
+  });
+  for (const email of emails) topic.addSubscription(new subscriptions.EmailSubscription(email));
+  return topic;
+}
+
+function pascal(region: string): string {
+  return region
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}

@@ -1,0 +1,191 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { buildTestApp, templateOf } from './app-factory';
+
+/** The dashboard body with CloudFormation tokens (function names, region refs) replaced by placeholders. */
+function dashboardBody(template: ReturnType<typeof templateOf>): {
+  widgets: { type: string; properties: Record<string, unknown> }[];
+} {
+  const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+  const body = dashboard?.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] };
+  const text = body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('');
+  return JSON.parse(text);
+}
+
+function widgetTitled(body: ReturnType<typeof dashboardBody>, title: string) {
+  const widget = body.widgets.find((w) => w.properties.title === title);
+  expect(widget, `widget "${title}"`).toBeDefined();
+  return widget!.properties as {
+    metrics: unknown[][];
+    annotations?: { horizontal: { value: number; label: string }[] };
+    region?: string;
+  };
+}
+
+describe('Module: observability', () => {
+  describe('Construct: dashboard', () => {
+    const { stacks } = buildTestApp({
+      homeRegion: 'eu-central-1',
+      managedRegions: ['eu-central-1', 'eu-west-1'],
+      workerRegions: ['eu-north-1', 'us-east-1'],
+      carbonThresholds: { 'eu-west-1': 220 },
+      metricsNamespace: 'GreenOps',
+    });
+    const body = dashboardBody(templateOf(stacks.controlPlane));
+
+    it('graphs carbon intensity for every carbon region with that region’s threshold drawn on it', () => {
+      // Prepare: thresholds by hand: eu-central-1 300 (SPEC default), eu-west-1 220 (configured),
+      // eu-north-1 40 and us-east-1 450 (SPEC defaults).
+      const expected = { 'eu-central-1': 300, 'eu-west-1': 220, 'eu-north-1': 40, 'us-east-1': 450 };
+
+      // Assess
+      for (const [region, threshold] of Object.entries(expected)) {
+        const widget = widgetTitled(body, `Carbon intensity ${region}, gCO2e/kWh`);
+        expect(widget.metrics[0]).toEqual(
+          expect.arrayContaining(['GreenOps', 'CarbonIntensity', 'service', 'carbon-fetcher', 'Region', region]),
+        );
+        expect(widget.annotations?.horizontal[0]).toMatchObject({ value: threshold, label: `threshold ${threshold}` });
+      }
+    });
+
+    it('shows money saved and CO2e avoided today, this month and in total as single values', () => {
+      // Act
+      const money = widgetTitled(body, 'Money saved, USD');
+      const carbon = widgetTitled(body, 'CO2e avoided, kg');
+
+      // Assess
+      const lines = (w: { metrics: unknown[][] }, metric: string) =>
+        w.metrics.filter((m) => m.includes(metric)).map((m) => JSON.stringify(m));
+      for (const [widget, metric] of [
+        [money, 'CostSavingsTotal'],
+        [carbon, 'CarbonAvoidedTotal'],
+      ] as const) {
+        const found = lines(widget, metric);
+        expect(found).toHaveLength(3);
+        ['Today', 'Month', 'Total'].forEach((period, index) => {
+          expect(found[index]).toContain(`"Period","${period}"`);
+          expect(found[index]).toContain('"service","scheduler"');
+        });
+      }
+      expect(JSON.stringify(carbon.metrics)).toContain('t0 / 1000');
+    });
+
+    it.each([
+      ['Instances started, per region', 'InstanceStartup'],
+      ['Instances stopped, per region', 'InstanceShutdown'],
+      ['Managed instances by region and state', 'ManagedInstances'],
+      ['Jobs dispatched, per region', 'DispatchedJobs'],
+      ['Carbon data age, seconds', 'CarbonDataAge'],
+      ['Carbon provider failures', 'ProviderFailures'],
+      ['EC2 action failures', 'ActionErrors'],
+      ['Rightsizing: open recommendations, USD per month', 'RightsizingMonthlySavings'],
+    ])('has "%s" searching the %s metric in the configured namespace', (title, metric) => {
+      // Act
+      const widget = widgetTitled(body, title);
+
+      // Assess
+      expect(JSON.stringify(widget.metrics)).toContain(`{GreenOps,service,`);
+      expect(JSON.stringify(widget.metrics)).toContain(`MetricName=\\"${metric}\\"`);
+    });
+
+    it('shows errors, throttles and p99 duration of every Lambda, reading worker metrics in their own region', () => {
+      // Act
+      const errors = widgetTitled(body, 'Lambda errors');
+      const duration = widgetTitled(body, 'Lambda duration p99, ms');
+
+      // Assess: 5 control-plane functions + 2 workers
+      expect(errors.metrics).toHaveLength(7);
+      const workerLines = duration.metrics.filter((m) => m.includes('carbon-aware-scheduler-worker'));
+      expect(workerLines.map((m) => m.at(-1))).toEqual([
+        { label: 'worker eu-north-1', region: 'eu-north-1', stat: 'p99' },
+        { label: 'worker us-east-1', region: 'us-east-1', stat: 'p99' },
+      ]);
+      widgetTitled(body, 'Lambda throttles');
+    });
+
+    it('opens with a text widget that explains the graphs and links to the runbook', () => {
+      // Act
+      const text = body.widgets.find((w) => w.type === 'text');
+
+      // Assess
+      expect(text?.properties.markdown).toContain('Carbon intensity per region');
+      expect(text?.properties.markdown).toContain('#runbook');
+    });
+  });
+
+  describe('Construct: alarms', () => {
+    it('raises an alarm for every failure path, each notifying the encrypted topic', () => {
+      // Prepare
+      const { stacks } = buildTestApp({
+        managedRegions: ['eu-central-1'],
+        workerRegions: ['eu-north-1'],
+        carbon: { maxDataAgeMinutes: 90 },
+        alarms: { emails: ['finops@example.com'] },
+      });
+      const template = templateOf(stacks.controlPlane);
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+      const descriptions = alarms.map((a) => a.Properties.AlarmDescription as string);
+
+      // Assess: errors and dead letters for 5 functions, stale data for 2 regions, actions, dispatch
+      expect(alarms).toHaveLength(5 * 2 + 2 + 2);
+      for (const label of ['CarbonFetcher', 'Scheduler', 'Rightsizer', 'Dispatcher', 'OutcomeRecorder']) {
+        expect(descriptions).toContainEqual(expect.stringMatching(new RegExp(`^${label}: the function failed`)));
+        expect(descriptions).toContainEqual(expect.stringMatching(new RegExp(`^${label}: asynchronous invocations`)));
+      }
+      expect(descriptions).toContainEqual(
+        expect.stringContaining('Carbon data for eu-north-1 is older than 90 minutes'),
+      );
+      expect(descriptions).toContainEqual(expect.stringContaining('could not start, stop or resize'));
+      expect(descriptions).toContainEqual(expect.stringContaining('could not be handed to any worker region'));
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'CarbonDataAge',
+        Threshold: 5400,
+        TreatMissingData: 'breaching',
+      });
+      for (const alarm of alarms) {
+        expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/AlarmTopic/) }]);
+      }
+      template.hasResourceProperties('AWS::SNS::Topic', {
+        KmsMasterKeyId: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
+      });
+      template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'finops@example.com' });
+      template.hasResourceProperties('AWS::KMS::Key', {
+        EnableKeyRotation: true,
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            }),
+          ]),
+        },
+      });
+    });
+
+    it('watches each worker region’s errors and dead letters with a topic in that region', () => {
+      // Prepare
+      const { stacks } = buildTestApp({ workerRegions: ['eu-north-1'] });
+      const template = templateOf(stacks.workers[0]!);
+
+      // Assess
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible' });
+      template.resourceCountIs('AWS::SNS::Topic', 1);
+    });
+
+    it('saves Logs Insights queries for instance decisions and for errors', () => {
+      // Prepare
+      const template = templateOf(buildTestApp({}).stacks.controlPlane);
+
+      // Assess
+      template.hasResourceProperties('AWS::Logs::QueryDefinition', {
+        Name: 'carbon-aware-scheduler/why-did-my-instance-stop-or-start',
+        QueryString: Match.stringLikeRegexp('fields @timestamp, instanceId, region, schedule, desired, action, reason'),
+      });
+      template.hasResourceProperties('AWS::Logs::QueryDefinition', {
+        Name: 'carbon-aware-scheduler/errors-last-24h',
+        QueryString: Match.stringLikeRegexp("level = 'ERROR'"),
+      });
+    });
+  });
+});
