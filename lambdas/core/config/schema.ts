@@ -127,10 +127,24 @@ export const carbonConfigSchema = z
      * `use-static` compares the static factor with the threshold like a live value.
      */
     whenNoLiveData: z.enum(['hold', 'use-static']).default('hold'),
-    /** Readings older than this raise the "carbon data stale" alarm, minutes. */
+    /**
+     * Thresholds for marginal signals (WattTime MOER, gCO2e/kWh) per region. `carbonThresholds` are written for
+     * average signals and are never compared with a marginal reading; without an entry here, carbon policies hold
+     * (run as the time schedule says) while a region's reading is marginal. Hysteresis scales in proportion.
+     */
+    marginalThresholds: regionRecord(gPerKWh).default({}),
+    /**
+     * Readings older than this raise the "carbon data stale" alarm, minutes. The fallback chain also stops using
+     * live or cached readings older than this (the static factor takes over).
+     */
     maxDataAgeMinutes: minutes(60 * 24)
       .min(5)
       .default(120),
+    /**
+     * GB DNO region id (1–17, e.g. 13 = London) whose regional figures the UK Carbon Intensity API provider reports
+     * for eu-west-2; unset (default) uses the national figures, which include measured values.
+     */
+    ukRegionId: z.number().int().min(1).max(17).optional(),
   })
   .strict();
 
@@ -156,6 +170,11 @@ export const dispatchConfigSchema = z
     /** Regions jobs may run in; default: every worker region. */
     allowedRegions: z.array(region).min(1).optional(),
     defaultMaxDeferMinutes: minutes(60 * 24 * 7).default(240),
+    /**
+     * A job with a deadline is deferred only when a forecast slot is at least this much cleaner (percent) than
+     * running now; smaller gains are within forecast error and not worth the delay (docs/dispatch.md).
+     */
+    minDeferImprovementPercent: z.number().min(0).max(100).default(5),
     /** Largest job payload accepted, bytes (Lambda asynchronous invocations accept up to 1 MB). */
     maxPayloadBytes: z.number().int().min(1024).max(1_000_000).default(240_000),
   })
@@ -200,6 +219,8 @@ export const configSchema = z
         emails: z
           .array(z.email({ error: (issue) => `${JSON.stringify(issue.input)} is not an e-mail address` }))
           .default([]),
+        /** Link shown on the dashboard for what to do when an alarm fires (e.g. your fork's README#runbook). */
+        runbookUrl: z.url().default('https://github.com/carbon-aware-scheduler/carbon-aware-scheduler#runbook'),
       })
       .strict()
       .prefault({}),
