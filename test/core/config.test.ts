@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, resolveConfig } from '../../lambdas/core/config/resolve';
+import { ConfigError, configFromJson, configToInput, resolveConfig } from '../../lambdas/core/config/resolve';
 
 describe('Module: config', () => {
   describe('Function: resolveConfig', () => {
@@ -102,6 +102,30 @@ describe('Module: config', () => {
       expect(attempt).toThrow(ConfigError);
       expect(attempt).toThrow(expected);
       expect(attempt).toThrow('Invalid configuration (test.json)');
+    });
+
+    it('round-trips through the JSON a Lambda receives to the same resolved settings', () => {
+      // Prepare
+      const config = resolveConfig({ homeRegion: 'eu-west-1', carbonThresholds: { 'eu-west-1': 180 }, dryRun: true });
+
+      // Act
+      const again = configFromJson(JSON.stringify(configToInput(config)));
+
+      // Assess
+      expect(JSON.stringify(configToInput(config))).toBe(
+        '{"homeRegion":"eu-west-1","carbonThresholds":{"eu-west-1":180},"dryRun":true}',
+      );
+      expect(again.thresholdFor('eu-west-1')).toBe(180);
+      expect(again.dryRun).toBe(true);
+      expect(again.managedRegions).toEqual(['eu-west-1']);
+    });
+
+    it('rejects malformed JSON in the CONFIG variable with a clear error', () => {
+      // Act
+      const attempt = () => configFromJson('{"homeRegion": ');
+
+      // Assess
+      expect(attempt).toThrow(/Invalid configuration \(CONFIG environment variable\):\n {2}- \(root\): not valid JSON/);
     });
 
     it('reports every bad field at once', () => {

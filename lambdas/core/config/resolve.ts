@@ -69,6 +69,7 @@ export function resolveConfig(input: unknown, source = 'configuration'): Config 
   if (issues.length > 0) throw new ConfigError(source, issues);
   return {
     ...parsed,
+    input: structuredClone(input ?? {}),
     managedRegions,
     dispatch: { ...parsed.dispatch, allowedRegions },
     thresholdFor,
@@ -93,8 +94,10 @@ export function configFromJson(json: string | undefined, source = 'CONFIG enviro
   return resolveConfig(raw, source);
 }
 
-/** The serialisable part of a resolved config (what a Lambda receives). */
+/**
+ * What a Lambda receives: the configuration exactly as the user wrote it (defaults are applied again by
+ * `configFromJson`, with the same schema), which keeps the environment variable small.
+ */
 export function configToInput(config: Config): ConfigInput {
-  const { thresholdFor: _t, hysteresisFor: _h, pueFor: _p, carbonRegions: _c, ...rest } = config;
-  return rest as ConfigInput;
+  return config.input as ConfigInput;
 }

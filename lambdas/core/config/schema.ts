@@ -242,6 +242,8 @@ export type ParsedConfig = z.output<typeof configSchema>;
 
 /** Configuration with every derived default filled in; what the rest of the product consumes. */
 export interface Config extends Omit<ParsedConfig, 'managedRegions' | 'hysteresis' | 'dispatch'> {
+  /** The configuration as written (before defaults), for passing to the Lambdas. */
+  readonly input: unknown;
   readonly managedRegions: string[];
   readonly dispatch: ParsedConfig['dispatch'] & { allowedRegions: string[] };
   /** Threshold in gCO2e/kWh for a region: configured, else SPEC default, else its static annual average. */
