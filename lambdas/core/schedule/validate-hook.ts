@@ -1,13 +1,14 @@
+import { parseScheduleDefinition } from './parse';
+
 /**
- * Validation hook used by the configuration schema for user schedules.
- * Returns one message per problem, each naming the schedule, the period, the field and the offending text;
- * an empty array means the definition is valid.
+ * Validation hook used by the configuration schema for user schedules (`config.schedules[i]`), so a bad schedule
+ * fails `cdk synth`. Returns one message per problem, each naming the schedule, the period, the field and the
+ * offending text; an empty array means the definition is valid. Never throws.
  *
- * Placeholder until the schedule language lands: it only checks the definition is an object with a name.
+ * @param input one entry of `config.schedules`
+ * @param defaultTimezone `config.timezone`, used when the schedule names no time zone
  */
-export function validateScheduleDefinition(input: unknown, _defaultTimezone: string): string[] {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return ['a schedule must be an object'];
-  const name = (input as { name?: unknown }).name;
-  if (typeof name !== 'string' || name.trim() === '') return ['a schedule needs a non-empty "name"'];
-  return [];
+export function validateScheduleDefinition(input: unknown, defaultTimezone: string): string[] {
+  const result = parseScheduleDefinition(input, defaultTimezone);
+  return result.ok ? [] : result.errors;
 }
