@@ -1,0 +1,271 @@
+import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
+import {
+  DescribeInstancesCommand,
+  DescribeInstanceTypesCommand,
+  type DescribeInstanceTypesCommandInput,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { InMemoryRecommendationStore } from '../../lambdas/adapters/dynamodb/recommendation-store';
+import { InstanceTypeCatalog } from '../../lambdas/adapters/ec2/instance-types';
+import { fixedClock } from '../../lambdas/core/clock';
+import { resolveConfig } from '../../lambdas/core/config/resolve';
+import { familySizes } from '../../lambdas/core/ec2/instance-specs';
+import { parseQueryId } from '../../lambdas/core/rightsizing/metric-queries';
+import { handle, type RightsizerDeps, type RightsizerResponse } from '../../lambdas/handlers/rightsizer';
+
+/** The response of a run that analysed (fails the test otherwise). */
+function ran(response: RightsizerResponse) {
+  if (!response.ok || !('regions' in response)) throw new Error(`expected a run, got ${JSON.stringify(response)}`);
+  return response;
+}
+
+const ec2Mock = mockClient(EC2Client);
+const cwMock = mockClient(CloudWatchClient);
+
+// Window for at = Monday 2026-11-16: 2026-11-02 … 2026-11-15; weekdays below.
+const AT = '2026-11-16T05:00:00Z';
+const WEEKDAYS = ['02', '03', '04', '05', '06', '09', '10', '11', '12', '13'].map(
+  (d) => new Date(`2026-11-${d}T00:00:00Z`),
+);
+
+const instance = (id: string, type: string, tags: Record<string, string>, state = 'running') => ({
+  InstanceId: id,
+  InstanceType: type,
+  State: { Name: state },
+  Placement: { AvailabilityZone: 'eu-central-1a' },
+  Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+});
+
+/** DescribeInstanceTypes answered from the bundled snapshot for the requested `family.*` filters. */
+function describeTypesFromSnapshot(input: DescribeInstanceTypesCommandInput) {
+  const families = (input.Filters?.[0]?.Values ?? []).map((v) => v.replace(/\.\*$/, ''));
+  return {
+    InstanceTypes: families.flatMap((family) =>
+      familySizes(family).map((s) => ({
+        InstanceType: s.instanceType as never,
+        VCpuInfo: { DefaultVCpus: s.vcpu },
+        MemoryInfo: { SizeInMiB: s.memoryGiB * 1024 },
+        ProcessorInfo: { SupportedArchitectures: [s.arch as never] },
+      })),
+    ),
+  };
+}
+
+/** Every instance: daily p95 10%, average 5%, memory 20% on the 10 weekdays. */
+function metricsFake(input: GetMetricDataCommandInput) {
+  return {
+    MetricDataResults: (input.MetricDataQueries ?? []).map((q) => {
+      const kind = parseQueryId(q.Id ?? '')?.kind;
+      const value = kind === 'cpu' ? 10 : kind === 'avg' ? 5 : 20;
+      return { Id: q.Id, Timestamps: WEEKDAYS, Values: WEEKDAYS.map(() => value), StatusCode: 'Complete' as const };
+    }),
+  };
+}
+
+function deps(overrides: Partial<RightsizerDeps> = {}): RightsizerDeps & { store: InMemoryRecommendationStore } {
+  const ec2 = new EC2Client({ region: 'eu-central-1', maxAttempts: 1 });
+  return {
+    config: resolveConfig({ homeRegion: 'eu-central-1', managedRegions: ['eu-central-1'] }),
+    ec2: () => ec2,
+    cloudWatch: () => new CloudWatchClient({ region: 'eu-central-1', maxAttempts: 1 }),
+    catalog: new InstanceTypeCatalog({ clientFor: () => ec2 }),
+    priceBook: undefined,
+    store: new InMemoryRecommendationStore(),
+    clock: fixedClock(AT),
+    ...overrides,
+  } as RightsizerDeps & { store: InMemoryRecommendationStore };
+}
+
+describe('Module: rightsizer handler', () => {
+  let stdout: MockInstance<typeof process.stdout.write>;
+
+  beforeEach(() => {
+    ec2Mock.reset();
+    cwMock.reset();
+    ec2Mock.on(DescribeInstanceTypesCommand).callsFake(describeTypesFromSnapshot);
+    cwMock.on(GetMetricDataCommand).callsFake(metricsFake);
+    stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  });
+
+  afterEach(() => {
+    stdout.mockRestore();
+  });
+
+  describe('Function: handle', () => {
+    it('discovers tagged instances over DescribeInstances pages, stores recommendations and emits Region metrics', async () => {
+      // Prepare
+      ec2Mock
+        .on(DescribeInstancesCommand)
+        .resolvesOnce({
+          Reservations: [
+            { Instances: [instance('i-0aaa00001', 'm5.2xlarge', { Schedule: 'office-hours', Rightsize: 'auto' })] },
+            { Instances: [instance('i-0aaa00002', 'm5.xlarge', { Schedule: 'office-hours', Rightsize: 'off' })] },
+          ],
+          NextToken: 'page-2',
+        } as never)
+        .resolvesOnce({
+          Reservations: [
+            {
+              Instances: [
+                instance('i-0aaa00003', 't3.large', { Schedule: 'office-hours', Rightsize: 'banana' }),
+                instance('i-0aaa00004', 'm5.xlarge', { Schedule: 'office-hours' }, 'terminated'),
+              ],
+            },
+          ],
+        } as never);
+      const d = deps();
+
+      // Act
+      const result = await handle({ at: AT }, d);
+
+      // Assess
+      expect(ec2Mock).toHaveReceivedCommandTimes(DescribeInstancesCommand, 2);
+      expect(ec2Mock).toHaveReceivedCommandWith(DescribeInstancesCommand, {
+        Filters: [{ Name: 'tag-key', Values: ['Schedule', 'Rightsize'] }],
+      });
+      expect(ec2Mock).toHaveReceivedNthCommandWith(DescribeInstancesCommand, 2, { NextToken: 'page-2' });
+      expect(result).toMatchObject({ ok: true, dryRun: false });
+      const summary = ran(result).regions[0]!;
+      expect(summary).toMatchObject({
+        region: 'eu-central-1',
+        discovered: 3,
+        analysed: 1,
+        recommendations: 1,
+        pendingApply: 1,
+      });
+      expect(summary.skipped).toEqual([
+        { instanceId: 'i-0aaa00002', reason: 'Rightsize mode is off' },
+        {
+          instanceId: 'i-0aaa00003',
+          reason: 'tag Rightsize="banana" is not valid; allowed: "recommend", "auto", "off"',
+        },
+      ]);
+      // p95 10% on m5.2xlarge (8 vCPU): m5.large would be 40%, but memory 20% of 32 = 6.4 GiB + 20% = 7.68 ≤ 8 GiB.
+      const stored = await d.store.get('eu-central-1', 'i-0aaa00001');
+      expect(stored).toMatchObject({
+        outcome: 'downsize',
+        status: 'pending-apply',
+        proposed: { instanceType: 'm5.large' },
+      });
+      expect(await d.store.pendingAutoResizes('eu-central-1')).toEqual(
+        new Map([
+          [
+            'i-0aaa00001',
+            {
+              targetInstanceType: 'm5.large',
+              recommendationId: 'i-0aaa00001:m5.2xlarge->m5.large',
+              fromInstanceType: 'm5.2xlarge',
+            },
+          ],
+        ]),
+      );
+      // EMF: dimension Region only; eu-central-1 m5.2xlarge 0.46 → m5.large 0.115 over 217.26 h = 74.96 USD.
+      const emf = stdout.mock.calls
+        .map((c) => String(c[0]))
+        .filter((line) => line.includes('_aws'))
+        .map((line) => JSON.parse(line));
+      const recommendationsMetric = emf.find((m) => 'RightsizingRecommendations' in m);
+      const savingsMetric = emf.find((m) => 'RightsizingMonthlySavings' in m);
+      expect(recommendationsMetric._aws.CloudWatchMetrics[0].Dimensions).toEqual([['Region']]);
+      expect(recommendationsMetric).toMatchObject({ Region: 'eu-central-1', RightsizingRecommendations: 1 });
+      expect(savingsMetric._aws.CloudWatchMetrics[0].Dimensions).toEqual([['Region']]);
+      expect(savingsMetric.RightsizingMonthlySavings).toBeCloseTo(74.96, 2);
+      expect(recommendationsMetric.service).toBeUndefined();
+    });
+
+    it('writes nothing and emits no metrics on a dry run, and returns the recommendations', async () => {
+      // Prepare
+      ec2Mock.on(DescribeInstancesCommand).resolves({
+        Reservations: [{ Instances: [instance('i-0bbb00001', 'm5.2xlarge', { Schedule: 'office-hours' })] }],
+      } as never);
+      const d = deps();
+
+      // Act
+      const result = await handle({ at: AT, dryRun: true }, d);
+
+      // Assess
+      expect(result).toMatchObject({ ok: true, dryRun: true });
+      expect(ran(result).recommendations).toEqual([
+        expect.objectContaining({ instanceId: 'i-0bbb00001', status: 'open' }),
+      ]);
+      expect(await d.store.list('eu-central-1')).toEqual([]);
+      expect(stdout.mock.calls.some((c) => String(c[0]).includes('RightsizingRecommendations'))).toBe(false);
+    });
+
+    it('batches GetMetricData at ≤ 500 queries per call: 400 instances × 3 queries → 3 calls', async () => {
+      // Prepare
+      const instances = Array.from({ length: 400 }, (_, i) =>
+        instance(`i-${(0x20000000 + i).toString(16)}`, 'm5.xlarge', { Schedule: 'office-hours' }),
+      );
+      ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: instances }] } as never);
+
+      // Act
+      await handle({ at: AT, dryRun: true }, deps());
+
+      // Assess
+      expect(cwMock).toHaveReceivedCommandTimes(GetMetricDataCommand, 3);
+      for (const call of cwMock.commandCalls(GetMetricDataCommand)) {
+        expect(call.args[0].input.MetricDataQueries!.length).toBeLessThanOrEqual(500);
+      }
+    });
+
+    it('caches DescribeInstanceTypes across invocations and falls back to the snapshot when it fails', async () => {
+      // Prepare
+      ec2Mock.on(DescribeInstancesCommand).resolves({
+        Reservations: [{ Instances: [instance('i-0ccc00001', 'm5.2xlarge', { Schedule: 'office-hours' })] }],
+      } as never);
+      const shared = deps();
+      await handle({ at: AT, dryRun: true }, shared);
+      const callsAfterFirst = ec2Mock.commandCalls(DescribeInstanceTypesCommand).length;
+
+      // Act
+      await handle({ at: AT, dryRun: true }, shared);
+      ec2Mock
+        .on(DescribeInstanceTypesCommand)
+        .rejects(Object.assign(new Error('denied'), { name: 'UnauthorizedOperation' }));
+      const fresh = deps();
+      const fallback = await handle({ at: AT, dryRun: true }, fresh);
+
+      // Assess
+      expect(callsAfterFirst).toBe(1);
+      expect(ec2Mock.commandCalls(DescribeInstanceTypesCommand).length).toBe(2);
+      const region = ran(fallback).regions[0]!;
+      expect(region.notes[0]).toContain(
+        'DescribeInstanceTypes failed (UnauthorizedOperation: denied); using the bundled snapshot',
+      );
+      expect(region.recommendations).toBe(1);
+    });
+
+    it('records GetMetricData failures as the reason for missing data', async () => {
+      // Prepare
+      ec2Mock.on(DescribeInstancesCommand).resolves({
+        Reservations: [{ Instances: [instance('i-0ddd00001', 'm5.2xlarge', { Schedule: 'office-hours' })] }],
+      } as never);
+      cwMock.on(GetMetricDataCommand).rejects(Object.assign(new Error('no'), { name: 'AccessDenied' }));
+
+      // Act
+      const result = await handle({ at: AT, dryRun: true }, deps());
+
+      // Assess
+      const rec = ran(result).recommendations![0]!;
+      expect(rec.outcome).toBe('insufficient-data');
+      expect(rec.reason).toBe('no CPU data: GetMetricData failed: AccessDenied: no');
+    });
+
+    it.each([
+      [{ dryRun: 'yes' }, /dryRun/],
+      [{ instanceIds: ['web-1'] }, /instance id/],
+      [{ regions: ['us-west-2'] }, /not managed/],
+    ])('rejects the malformed event %j without acting', async (event, message) => {
+      // Act
+      const result = await handle(event, deps());
+
+      // Assess
+      expect(result).toMatchObject({ ok: false });
+      expect('error' in result ? result.error : '').toMatch(message);
+      expect(ec2Mock).not.toHaveReceivedCommand(DescribeInstancesCommand);
+    });
+  });
+});
