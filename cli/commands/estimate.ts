@@ -1,13 +1,394 @@
 import type { Command } from 'commander';
+import { emissionsGrams } from '../../lambdas/core/accounting/energy';
+import type { FreshnessOptions } from '../../lambdas/core/carbon/freshness';
+import { type RankedRegion, rankRegions } from '../../lambdas/core/carbon/ranking';
+import type { CarbonForecast, SourcedReading } from '../../lambdas/core/carbon/reading';
+import { staticReading } from '../../lambdas/core/carbon/static-reading';
+import { formatAgeSeconds } from '../../lambdas/core/carbon/status-row';
+import type { Config } from '../../lambdas/core/config/schema';
+import { bestStartSlot } from '../../lambdas/core/dispatch/best-start-slot';
+import { type JobEnergy, jobEnergy } from '../../lambdas/core/dispatch/job-energy';
+import type { Job } from '../../lambdas/core/dispatch/job-request';
+import { instanceSpecs } from '../../lambdas/core/ec2/instance-specs';
+import { loadConfig } from '../../lib/config';
 import { type CliContext, CliError, EXIT } from '../context';
+import { checkRegion, describeProviders, fetchCliCarbon } from './regions';
 
-/** `carbon-scheduler estimate`: estimate the emissions of a job now, elsewhere and later. Not implemented yet. */
-export function registerEstimate(program: Command, _ctx: CliContext): void {
+/** Duration assumed for `--kwh` without `--hours`, minutes (for the best-time search only). */
+export const DEFAULT_KWH_JOB_MINUTES = 60;
+
+interface EstimateOptions {
+  region?: string;
+  instanceType?: string;
+  hours?: string;
+  kwh?: string;
+  regions?: string;
+  config?: string;
+  carbon?: string;
+}
+
+/** One region's figures for the job. */
+export interface EstimateRegion {
+  readonly region: string;
+  readonly zone: string;
+  readonly provider: string;
+  readonly origin: string;
+  readonly gCO2ePerKWh: number;
+  readonly adjustedGCO2ePerKWh: number;
+  /** Null for static annual factors (they have no age). */
+  readonly ageSeconds: number | null;
+  /** The job's energy in this region (PUE of the region), kWh. */
+  readonly kWh: number;
+  readonly emissionsGrams: number;
+}
+
+/** `estimate --json` output. */
+export interface EstimateJson {
+  readonly at: string;
+  readonly carbon: 'static' | 'live';
+  readonly job: { instanceType?: string; hours?: number; kWh?: number; durationMinutes: number };
+  /** Energy in `--region`. */
+  readonly energy: JobEnergy;
+  /** PUE of `--region` (config `pue`). */
+  readonly pue: number;
+  /** Running in `--region` now. */
+  readonly now: EstimateRegion;
+  /** Running now in the cleanest of `--region` and the candidate regions (same ranking as the dispatcher). */
+  readonly bestRegion: EstimateRegion & { readonly savingsGrams: number; readonly savingsPercent: number };
+  /** Running in `--region` at the cleanest start in its forecast, or null without a forecast. */
+  readonly bestTime: {
+    readonly region: string;
+    readonly start: string;
+    readonly end: string;
+    readonly meanGCO2ePerKWh: number;
+    readonly kWh: number;
+    readonly emissionsGrams: number;
+    readonly savingsGrams: number;
+    readonly savingsPercent: number;
+    /** Last point of the forecast searched, ISO-8601. */
+    readonly forecastUntil: string;
+  } | null;
+  /** Why there is no best time, or where the forecast came from. */
+  readonly bestTimeNote: string;
+  /** Every region considered, cleanest first (adjusted intensity, SPEC section 5). */
+  readonly ranking: (EstimateRegion & { readonly rank: number })[];
+}
+
+function positiveNumber(text: string | undefined, option: string, unit: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) {
+    throw new CliError(`${option} ${JSON.stringify(text)} is not a number of ${unit} greater than 0`, EXIT.usage);
+  }
+  return value;
+}
+
+/**
+ * The job from the options: `--instance-type T --hours H` or `--kwh X [--hours H]`.
+ * @throws {CliError} (usage) naming the missing or conflicting option
+ */
+function jobFromOptions(options: EstimateOptions): Job {
+  const hours = positiveNumber(options.hours, '--hours', 'hours');
+  const kWh = positiveNumber(options.kwh, '--kwh', 'kWh');
+  if (options.instanceType !== undefined && kWh !== undefined) {
+    throw new CliError('give either --instance-type with --hours, or --kwh, not both', EXIT.usage);
+  }
+  if (options.instanceType !== undefined) {
+    if (!instanceSpecs(options.instanceType)) {
+      throw new CliError(
+        `--instance-type ${JSON.stringify(options.instanceType)} is not a known EC2 instance type (e.g. m5.large)`,
+        EXIT.usage,
+      );
+    }
+    if (hours === undefined) throw new CliError('--instance-type needs --hours (how long the job runs)', EXIT.usage);
+    return { kind: 'estimate', instanceType: options.instanceType, hours };
+  }
+  if (kWh !== undefined) {
+    return {
+      kind: 'estimate',
+      estimatedKWh: kWh,
+      ...(hours !== undefined ? { hours } : {}),
+      durationMinutes: (hours ?? DEFAULT_KWH_JOB_MINUTES / 60) * 60,
+    };
+  }
+  throw new CliError('say what the job uses: --instance-type T --hours H, or --kwh X', EXIT.usage);
+}
+
+function parseCarbonMode(value: string | undefined): 'static' | 'live' {
+  const mode = value ?? 'live';
+  if (mode !== 'static' && mode !== 'live') {
+    throw new CliError(`--carbon ${JSON.stringify(mode)} is not allowed; allowed: static, live`, EXIT.usage);
+  }
+  return mode;
+}
+
+function parseRegionList(value: string | undefined, fallback: readonly string[]): string[] {
+  if (value === undefined) return [...fallback];
+  const regions = value
+    .split(',')
+    .map((r) => r.trim())
+    .filter((r) => r !== '')
+    .map((r) => checkRegion(r, '--regions'));
+  if (regions.length === 0) throw new CliError('--regions lists no region', EXIT.usage);
+  return regions;
+}
+
+interface CarbonData {
+  readonly readings: ReadonlyMap<string, SourcedReading>;
+  readonly forecasts: ReadonlyMap<string, CarbonForecast>;
+  /** Why a region has no forecast (live mode). */
+  readonly forecastFailures: ReadonlyMap<string, string>;
+  readonly providersLine?: string;
+  /** Live providers enabled in this run (none in static mode). */
+  readonly liveProviders: readonly string[];
+  readonly freshness: FreshnessOptions;
+}
+
+async function carbonData(
+  ctx: CliContext,
+  config: Config,
+  regions: readonly string[],
+  mode: 'static' | 'live',
+  now: Date,
+): Promise<CarbonData> {
+  const freshness = {
+    graceSeconds: config.carbon.graceSeconds,
+    estimatedPenaltyGCO2ePerKWh: config.carbon.estimatedPenaltyGCO2ePerKWh,
+  };
+  if (mode === 'static') {
+    const readings = new Map<string, SourcedReading>(
+      regions.map((region) => [
+        region,
+        { reading: staticReading(region, now, config.carbon.zoneOverrides), origin: 'static' } as const,
+      ]),
+    );
+    return { readings, forecasts: new Map(), forecastFailures: new Map(), liveProviders: [], freshness };
+  }
+  const carbon = await fetchCliCarbon(ctx, config, regions, { includeForecasts: true });
+  const forecasts = new Map<string, CarbonForecast>();
+  const forecastFailures = new Map<string, string>();
+  for (const outcome of carbon.result.regions) {
+    if (outcome.forecast) forecasts.set(outcome.region, outcome.forecast);
+    else if (outcome.forecastFailure) forecastFailures.set(outcome.region, outcome.forecastFailure);
+  }
+  return {
+    readings: carbon.result.readings,
+    forecasts,
+    forecastFailures,
+    providersLine: describeProviders(carbon),
+    liveProviders: carbon.live,
+    freshness: carbon.freshness,
+  };
+}
+
+const percent = (saved: number, base: number) => (base > 0 ? (saved / base) * 100 : 0);
+
+/** Grams for display: `0.214 g`, `12.35 g`, `346.9 g`, `5.02 kg`. */
+export function formatGrams(grams: number): string {
+  const abs = Math.abs(grams);
+  if (abs >= 1000) return `${(grams / 1000).toFixed(2)} kg`;
+  if (abs >= 100) return `${grams.toFixed(1)} g`;
+  if (abs >= 1) return `${grams.toFixed(2)} g`;
+  return `${grams.toFixed(3)} g`;
+}
+
+function table(rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number>): string {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) =>
+          rightAligned.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!),
+        )
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/**
+ * Compute the estimate (SPEC section 7): emissions of the job now in `region`, now in the best region (the
+ * dispatcher's ranking: `rankRegions` over `region` ∪ candidates), and in `region` at the best start of its
+ * forecast (`bestStartSlot` over the job's duration, the same search the dispatcher defers with).
+ */
+export function buildEstimate(input: {
+  readonly at: Date;
+  readonly region: string;
+  readonly candidates: readonly string[];
+  readonly job: Job;
+  readonly mode: 'static' | 'live';
+  readonly data: CarbonData;
+  readonly config: Config;
+}): EstimateJson {
+  const { at, region, job, data, config } = input;
+  const regions = [...new Set([region, ...input.candidates])];
+  const energyIn = (r: string) =>
+    jobEnergy(job, { pue: config.pueFor(r), workerMemoryMB: 0, defaultDurationMinutes: DEFAULT_KWH_JOB_MINUTES });
+  const ranked = rankRegions(
+    regions.map((r) => data.readings.get(r) ?? { reading: staticReading(r, at), origin: 'static' }),
+    at,
+    data.freshness,
+  );
+  const figures = (entry: RankedRegion): EstimateRegion => {
+    const kWh = energyIn(entry.region).kWh;
+    return {
+      region: entry.region,
+      zone: entry.sourced.reading.zone,
+      provider: entry.sourced.reading.provider,
+      origin: entry.sourced.origin,
+      gCO2ePerKWh: entry.gCO2ePerKWh,
+      adjustedGCO2ePerKWh: entry.adjustedGCO2ePerKWh,
+      ageSeconds: entry.sourced.origin === 'static' || !Number.isFinite(entry.ageSeconds) ? null : entry.ageSeconds,
+      kWh,
+      emissionsGrams: emissionsGrams(kWh, entry.gCO2ePerKWh),
+    };
+  };
+  const ranking = ranked.map((entry, index) => ({ rank: index + 1, ...figures(entry) }));
+  const now = ranking.find((entry) => entry.region === region)!;
+  const best = ranking[0]!;
+  const energy = energyIn(region);
+
+  let bestTime: EstimateJson['bestTime'] = null;
+  let bestTimeNote: string;
+  const forecast = data.forecasts.get(region);
+  if (input.mode === 'static') {
+    bestTimeNote = 'no forecast: static carbon data has none (use --carbon live with provider credentials)';
+  } else if (data.liveProviders.length === 0) {
+    bestTimeNote = 'no forecast: no live provider is enabled, and static factors have none';
+  } else if (!forecast || forecast.points.length === 0) {
+    const why = data.forecastFailures.get(region);
+    bestTimeNote = `no forecast for ${region}${why ? `: ${why}` : ' from the live providers'}`;
+  } else {
+    const last = forecast.points[forecast.points.length - 1]!;
+    const slot = bestStartSlot(forecast.points, {
+      earliest: at,
+      latest: new Date(last.observedAt),
+      durationMinutes: energy.durationMinutes,
+    });
+    if (!slot) {
+      bestTimeNote = `the ${forecast.provider} forecast for ${region} (until ${last.observedAt}) is shorter than the job`;
+    } else {
+      const emissions = emissionsGrams(energy.kWh, slot.meanGCO2ePerKWh);
+      bestTime = {
+        region,
+        start: slot.start.toISOString(),
+        end: slot.end.toISOString(),
+        meanGCO2ePerKWh: slot.meanGCO2ePerKWh,
+        kWh: energy.kWh,
+        emissionsGrams: emissions,
+        savingsGrams: now.emissionsGrams - emissions,
+        savingsPercent: percent(now.emissionsGrams - emissions, now.emissionsGrams),
+        forecastUntil: last.observedAt,
+      };
+      bestTimeNote = `${forecast.provider} forecast generated ${forecast.generatedAt}, ${forecast.points.length} points`;
+    }
+  }
+  return {
+    at: at.toISOString(),
+    carbon: input.mode,
+    job: {
+      ...(job.instanceType ? { instanceType: job.instanceType } : {}),
+      ...(job.hours !== undefined ? { hours: job.hours } : {}),
+      ...(job.estimatedKWh !== undefined ? { kWh: job.estimatedKWh } : {}),
+      durationMinutes: energy.durationMinutes,
+    },
+    energy,
+    pue: config.pueFor(region),
+    now,
+    bestRegion: {
+      ...best,
+      savingsGrams: now.emissionsGrams - best.emissionsGrams,
+      savingsPercent: percent(now.emissionsGrams - best.emissionsGrams, now.emissionsGrams),
+    },
+    bestTime,
+    bestTimeNote,
+    ranking,
+  };
+}
+
+function source(entry: EstimateRegion): string {
+  if (entry.provider === 'static') return 'static (annual average)';
+  return `${entry.provider} (${entry.origin}, ${entry.ageSeconds === null ? '?' : formatAgeSeconds(entry.ageSeconds)})`;
+}
+
+function renderText(estimate: EstimateJson, providersLine: string | undefined): string {
+  const { job, energy } = estimate;
+  const what = job.instanceType
+    ? `${job.instanceType} × ${job.hours} h (Cloud Carbon Footprint model, 50% CPU, PUE ${estimate.pue})`
+    : `${job.kWh} kWh over ${job.durationMinutes} min (--kwh)`;
+  const change = (saved: number, base: number) =>
+    base > 0 ? `${saved >= 0 ? '-' : '+'}${Math.abs(percent(saved, base)).toFixed(1)}%` : '';
+  const rows: string[][] = [
+    ['', 'region', 'gCO2e/kWh', 'source', 'emissions', 'vs now'],
+    [
+      'now',
+      estimate.now.region,
+      estimate.now.gCO2ePerKWh.toFixed(1),
+      source(estimate.now),
+      formatGrams(estimate.now.emissionsGrams),
+      '',
+    ],
+    [
+      'best region',
+      estimate.bestRegion.region,
+      estimate.bestRegion.gCO2ePerKWh.toFixed(1),
+      source(estimate.bestRegion),
+      formatGrams(estimate.bestRegion.emissionsGrams),
+      change(estimate.bestRegion.savingsGrams, estimate.now.emissionsGrams),
+    ],
+  ];
+  const bestTime = estimate.bestTime;
+  if (bestTime) {
+    rows.push([
+      'best time',
+      bestTime.region,
+      bestTime.meanGCO2ePerKWh.toFixed(1),
+      `forecast, start ${bestTime.start.slice(0, 16)}Z`,
+      formatGrams(bestTime.emissionsGrams),
+      change(bestTime.savingsGrams, estimate.now.emissionsGrams),
+    ]);
+  }
+  const lines = [
+    `Estimate at ${estimate.at}: ${what} = ${energy.kWh.toPrecision(4)} kWh in ${estimate.now.region}`,
+    '',
+    table(rows, new Set([2, 4, 5])),
+    '',
+    `Best time: ${estimate.bestTimeNote}.`,
+    `Ranking (adjusted gCO2e/kWh): ${estimate.ranking.map((r) => `${r.rank}. ${r.region} ${r.adjustedGCO2ePerKWh.toFixed(1)}`).join(', ')}`,
+  ];
+  if (providersLine) lines.push(providersLine);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `carbon-scheduler estimate --region R (--instance-type T --hours H | --kwh X [--hours H]) [--regions a,b]
+ * [--config F] [--carbon static|live]` (SPEC section 7): the job's emissions now in R, now in the best region (R and
+ * the candidate regions, default `dispatch.allowedRegions`), and in R at the best start of its forecast.
+ * `--carbon live` (default) uses the providers the environment enables (static factors otherwise, which have no
+ * forecast); `--carbon static` never touches the network.
+ */
+export function registerEstimate(program: Command, ctx: CliContext): void {
   program
     .command('estimate')
-    .description('estimate the emissions of a job now, elsewhere and later (not implemented yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new CliError('"estimate" is not implemented yet', EXIT.failure);
+    .description('estimate the emissions of a job now, in the best region and at the best time')
+    .requiredOption('--region <region>', 'AWS region the job would run in now, e.g. eu-central-1')
+    .option('--instance-type <type>', 'EC2 instance type the job occupies (with --hours), e.g. m5.large')
+    .option('--hours <hours>', 'how long the job runs, hours')
+    .option('--kwh <kWh>', 'energy of the job, kWh (instead of --instance-type)')
+    .option('--regions <list>', 'comma-separated candidate regions (default: config dispatch.allowedRegions)')
+    .option('--config <file>', 'configuration file (default: carbon-scheduler.config.json if present)')
+    .option('--carbon <mode>', 'static (no network) or live (providers enabled by the environment)', 'live')
+    .action(async (options: EstimateOptions, command: Command) => {
+      const json = Boolean(command.optsWithGlobals().json);
+      const region = checkRegion(options.region!, '--region');
+      const job = jobFromOptions(options);
+      const mode = parseCarbonMode(options.carbon);
+      const { config } = loadConfig(options.config, ctx.cwd);
+      const candidates = parseRegionList(options.regions, config.dispatch.allowedRegions);
+      const at = ctx.clock();
+      const regions = [...new Set([region, ...candidates])];
+      const data = await carbonData(ctx, config, regions, mode, at);
+      const estimate = buildEstimate({ at, region, candidates, job, mode, data, config });
+      ctx.out(json ? `${JSON.stringify(estimate, null, 2)}\n` : renderText(estimate, data.providersLine));
     });
 }
