@@ -41,6 +41,12 @@ export const METRICS = {
   DispatchCarbonSaved: { service: 'dispatcher', unit: 'None', dimensions: [] },
   /** Jobs that no worker accepted. Dimensions: none. */
   DispatchFailures: { service: 'dispatcher', unit: 'Count', dimensions: [] },
+  /** Failed worker invocations, including those that then fell back to another region. Dimensions: Region. */
+  DispatchInvokeErrors: { service: 'dispatcher', unit: 'Count', dimensions: ['Region'] },
+  /** Jobs deferred to a cleaner forecast slot. Dimensions: none. */
+  DeferredJobs: { service: 'dispatcher', unit: 'Count', dimensions: [] },
+  /** Job completions reported by workers. Dimensions: Outcome (ok, error), Region. */
+  JobsCompleted: { service: 'dispatch-outcome-recorder', unit: 'Count', dimensions: ['Outcome', 'Region'] },
   // Rightsizing -----------------------------------------------------------------------------------------------------
   /** Open recommendations after the daily analysis. Dimensions: Region. */
   RightsizingRecommendations: { service: 'rightsizer', unit: 'Count', dimensions: ['Region'] },

@@ -207,21 +207,30 @@ export class Observability extends Construct {
     );
     this.dashboard.addWidgets(
       graph('Jobs dispatched, per region', [searchMetric(ns, 'DispatchedJobs', 'Sum', hour)], {
-        width: 8,
+        width: 6,
         stacked: true,
       }),
       graph(
         'Dispatch: CO2e saved vs home region, g',
         [productMetric(ns, 'DispatchCarbonSaved', {}, { period: hour, label: 'gCO2e saved' })],
-        { width: 8 },
+        { width: 6 },
+      ),
+      graph(
+        'Jobs deferred and completed',
+        [
+          productMetric(ns, 'DeferredJobs', {}, { period: hour, label: 'deferred to a cleaner slot' }),
+          searchMetric(ns, 'JobsCompleted', 'Sum', hour),
+        ],
+        { width: 6 },
       ),
       graph(
         'Dispatch failures and invalid tags',
         [
           productMetric(ns, 'DispatchFailures', {}, { period: hour, label: 'jobs no worker accepted' }),
+          searchMetric(ns, 'DispatchInvokeErrors', 'Sum', hour),
           searchMetric(ns, 'InvalidScheduleTags', 'Sum', hour),
         ],
-        { width: 8 },
+        { width: 6 },
       ),
     );
     this.dashboard.addWidgets(

@@ -29,6 +29,8 @@ export interface ProductFunctionProps {
   readonly functionName?: string;
   /** Reserved concurrency, e.g. 1 for the scheduler so runs never overlap at the Lambda level. */
   readonly reservedConcurrentExecutions?: number;
+  /** Retries of failed asynchronous invocations before the DLQ (0–2); default 2 (Lambda's default). */
+  readonly asyncRetryAttempts?: number;
 }
 
 /**
@@ -80,6 +82,7 @@ export class ProductFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       deadLetterQueue: this.deadLetterQueue,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      retryAttempts: props.asyncRetryAttempts,
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,

@@ -6,6 +6,11 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import {
+  DISPATCH_SCHEDULE_GROUP_ENV,
+  DISPATCH_SCHEDULER_ROLE_ARN_ENV,
+  WORKER_FUNCTIONS_ENV,
+} from '../../lambdas/handlers/shared/dispatch-env';
 import { Observability } from '../constructs/observability';
 import { ProductFunction } from '../constructs/product-function';
 import { StateTable } from '../constructs/state-table';
@@ -154,9 +159,9 @@ export class ControlPlaneStack extends Stack {
       timeout: Duration.seconds(60),
       memorySize: 512,
       environment: {
-        WORKER_FUNCTIONS: JSON.stringify(workerArns),
-        DISPATCH_SCHEDULE_GROUP: DEFERRAL_SCHEDULE_GROUP,
-        DISPATCH_SCHEDULER_ROLE_ARN: schedulerRole.roleArn,
+        [WORKER_FUNCTIONS_ENV]: JSON.stringify(workerArns),
+        [DISPATCH_SCHEDULE_GROUP_ENV]: DEFERRAL_SCHEDULE_GROUP,
+        [DISPATCH_SCHEDULER_ROLE_ARN_ENV]: schedulerRole.roleArn,
       },
     });
     schedulerRole.addToPrincipalPolicy(
@@ -170,7 +175,7 @@ export class ControlPlaneStack extends Stack {
     );
     this.dispatcher.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
+        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
         resources: [
           this.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${DEFERRAL_SCHEDULE_GROUP}/*` }),
         ],

@@ -4,9 +4,10 @@ import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { HOME_EVENT_BUS_ARN_ENV, HOME_REGION_ENV } from '../../lambdas/handlers/shared/dispatch-env';
 import { alarmTopic } from '../constructs/observability';
 import { ProductFunction } from '../constructs/product-function';
-import { PRODUCT, WORKER_FUNCTION_NAME } from '../naming';
+import { PRODUCT, WORKER_FUNCTION_NAME, WORKER_MEMORY_MB, WORKER_TIMEOUT_SECONDS } from '../naming';
 import { lambdaEntry } from '../paths';
 
 export interface WorkerStackProps extends StackProps {
@@ -41,9 +42,11 @@ export class WorkerStack extends Stack {
       description: `${PRODUCT}: runs dispatched jobs in ${this.region} and reports completion home`,
       metricsNamespace: props.metricsNamespace,
       logRetention: props.logRetention,
-      memorySize: 512,
-      timeout: Duration.minutes(5),
-      environment: { HOME_EVENT_BUS_ARN: homeBusArn, HOME_REGION: props.homeRegion },
+      memorySize: WORKER_MEMORY_MB,
+      timeout: Duration.seconds(WORKER_TIMEOUT_SECONDS),
+      // A job that timed out must not run twice: failed async invocations go straight to the DLQ.
+      asyncRetryAttempts: 0,
+      environment: { [HOME_EVENT_BUS_ARN_ENV]: homeBusArn, [HOME_REGION_ENV]: props.homeRegion },
     });
     this.worker.addToRolePolicy(new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [homeBusArn] }));
 

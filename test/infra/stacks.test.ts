@@ -236,6 +236,8 @@ describe('Module: infrastructure', () => {
           Architectures: ['arm64'],
           Environment: { Variables: Match.objectLike({ HOME_REGION: 'eu-west-1' }) },
         });
+        // A timed-out job must not run twice: no asynchronous retries, straight to the DLQ.
+        template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0 });
         template.hasResourceProperties('AWS::IAM::Policy', {
           PolicyDocument: {
             Statement: Match.arrayWith([
