@@ -1,13 +1,200 @@
 import type { Command } from 'commander';
+import { buildProviders } from '../../lambdas/adapters/carbon/build-providers';
+import { InvalidEndpointError } from '../../lambdas/adapters/carbon/endpoints';
+import { cliProviderSetup } from '../../lambdas/adapters/carbon/env-setup';
+import { type CarbonFetchResult, fetchCarbon, type UnavailableProvider } from '../../lambdas/core/carbon/fetch-carbon';
+import type { FreshnessOptions } from '../../lambdas/core/carbon/freshness';
+import { InMemoryCarbonStore } from '../../lambdas/core/carbon/in-memory-carbon-store';
+import { rankRegions } from '../../lambdas/core/carbon/ranking';
+import { PROVIDERS, type ProviderName } from '../../lambdas/core/carbon/reading';
+import { COMMERCIAL_REGIONS, regionFacts } from '../../lambdas/core/carbon/region-facts';
+import { type CarbonStatusRow, carbonStatusRow, formatAgeSeconds } from '../../lambdas/core/carbon/status-row';
+import type { Config } from '../../lambdas/core/config/schema';
+import { loadConfig } from '../../lib/config';
 import { type CliContext, CliError, EXIT } from '../context';
 
-/** `carbon-scheduler regions`: rank regions by adjusted carbon intensity. Not implemented yet. */
-export function registerRegions(program: Command, _ctx: CliContext): void {
+/** What the CLI fetched for a set of regions, with the providers it could and could not use. */
+export interface CliCarbon {
+  readonly result: CarbonFetchResult;
+  readonly live: readonly ProviderName[];
+  readonly unavailable: readonly UnavailableProvider[];
+  readonly freshness: FreshnessOptions;
+}
+
+/**
+ * Validate a region code given on the command line.
+ * @throws {CliError} (usage) naming the bad value and the known commercial regions
+ */
+export function checkRegion(region: string, option: string): string {
+  if (!regionFacts(region)) {
+    throw new CliError(
+      `${option} ${JSON.stringify(region)} is not a known AWS region; known commercial regions: ${COMMERCIAL_REGIONS.join(', ')}`,
+      EXIT.usage,
+    );
+  }
+  return region;
+}
+
+/**
+ * Fetch carbon data for the CLI through the same `fetchCarbon` as the Lambda: live providers enabled by the
+ * environment (see `cliProviderUnavailability`), no cache between runs, the static factor as the last resort.
+ *
+ * @param only restrict to one provider (`--provider`); a provider the environment does not enable is a usage error
+ */
+export async function fetchCliCarbon(
+  ctx: CliContext,
+  config: Config,
+  regions: readonly string[],
+  options: { only?: ProviderName; includeForecasts: boolean },
+): Promise<CliCarbon> {
+  const carbon = config.carbon;
+  const order = options.only ? [options.only] : carbon.providers;
+  let setup: ReturnType<typeof cliProviderSetup>;
+  try {
+    setup = cliProviderSetup(
+      ctx.env,
+      order,
+      { timeoutMs: carbon.requestTimeoutMs, maxRetries: carbon.maxRetries },
+      carbon.ukRegionId,
+    );
+  } catch (error) {
+    if (error instanceof InvalidEndpointError) throw new CliError(error.message, EXIT.usage);
+    throw error;
+  }
+  const { providers, unavailable } = buildProviders(setup);
+  if (options.only && options.only !== 'static' && unavailable.length > 0) {
+    throw new CliError(`--provider ${options.only} is not available: ${unavailable[0]!.reason}`, EXIT.usage);
+  }
+  const now = ctx.clock();
+  const result = await fetchCarbon(regions, providers, new InMemoryCarbonStore(), now, {
+    zoneOverrides: carbon.zoneOverrides,
+    concurrency: carbon.concurrency,
+    includeForecasts: options.includeForecasts,
+    write: false,
+    limits: { maxAgeSeconds: carbon.maxDataAgeMinutes * 60 },
+    unavailable,
+  });
+  return {
+    result,
+    live: providers.map((p) => p.name).filter((name) => name !== 'static'),
+    unavailable,
+    freshness: { graceSeconds: carbon.graceSeconds, estimatedPenaltyGCO2ePerKWh: carbon.estimatedPenaltyGCO2ePerKWh },
+  };
+}
+
+/**
+ * Parse `--provider`.
+ * @throws {CliError} (usage) listing the allowed providers
+ */
+export function parseProvider(value: string | undefined): ProviderName | undefined {
+  if (value === undefined) return undefined;
+  if (!(PROVIDERS as readonly string[]).includes(value)) {
+    throw new CliError(
+      `--provider ${JSON.stringify(value)} is not a provider; allowed: ${PROVIDERS.join(', ')}`,
+      EXIT.usage,
+    );
+  }
+  return value as ProviderName;
+}
+
+/** "where the value comes from" for text output: `electricitymaps (live)`, `static (annual average)`. */
+export function describeSource(row: CarbonStatusRow, origin: string): string {
+  return row.provider === 'static' ? 'static (annual average)' : `${row.provider} (${origin})`;
+}
+
+/** The age column: `annual average` for static factors, else `20 min`. */
+export function describeAge(row: CarbonStatusRow): string {
+  return row.provider === 'static' ? 'annual average' : formatAgeSeconds(row.ageSeconds);
+}
+
+/** One line listing live providers and why the others are not used. */
+export function describeProviders(carbon: CliCarbon): string {
+  const live = carbon.live.length > 0 ? carbon.live.join(', ') : 'none';
+  const unused = carbon.unavailable.map((u) => `${u.provider} (${u.reason})`).join('; ');
+  return `Live providers: ${live}.${unused ? ` Not used: ${unused}.` : ''}`;
+}
+
+function table(rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number>): string {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) =>
+          rightAligned.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!),
+        )
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+const g = (value: number): string => value.toFixed(1);
+
+interface RegionsOptions {
+  config?: string;
+  regions?: string;
+}
+
+/**
+ * `carbon-scheduler regions [--config F] [--regions a,b]`: regions ranked by adjusted carbon intensity (SPEC
+ * section 7), with zone, source, age, quality band and threshold. Default: every commercial region (the point is to
+ * see the whole map); `--regions` narrows the list. `--json` prints an array of status rows, cleanest first.
+ */
+export function registerRegions(program: Command, ctx: CliContext): void {
   program
     .command('regions')
-    .description('rank regions by adjusted carbon intensity (not implemented yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new CliError('"regions" is not implemented yet', EXIT.failure);
+    .description('rank regions by adjusted carbon intensity (live when keys are set, static otherwise)')
+    .option('--config <file>', 'configuration file (default: carbon-scheduler.config.json if present)')
+    .option('--regions <list>', 'comma-separated AWS regions (default: every commercial region)')
+    .action(async (options: RegionsOptions, command: Command) => {
+      const json = Boolean(command.optsWithGlobals().json);
+      const { config } = loadConfig(options.config, ctx.cwd);
+      const regions =
+        options.regions === undefined
+          ? [...COMMERCIAL_REGIONS]
+          : options.regions
+              .split(',')
+              .map((r) => r.trim())
+              .filter((r) => r !== '')
+              .map((r) => checkRegion(r, '--regions'));
+      if (regions.length === 0) throw new CliError('--regions lists no region', EXIT.usage);
+
+      const carbon = await fetchCliCarbon(ctx, config, regions, { includeForecasts: false });
+      const now = new Date(carbon.result.at);
+      const ranked = rankRegions([...carbon.result.readings.values()], now, carbon.freshness);
+      const rows = ranked.map((entry) =>
+        carbonStatusRow(entry.sourced, now, config.thresholdFor(entry.region), carbon.freshness),
+      );
+      if (json) {
+        ctx.out(`${JSON.stringify(rows, null, 2)}\n`);
+        return;
+      }
+      const header = ['#', 'region', 'zone', 'gCO2e/kWh', 'adjusted', 'quality', 'threshold', 'source', 'age'];
+      const body = rows.map((row, index) => [
+        String(index + 1),
+        row.region,
+        row.zone,
+        g(row.gCO2ePerKWh),
+        g(row.adjustedGCO2ePerKWh),
+        row.quality,
+        `${row.threshold} ${row.aboveThreshold ? 'above' : 'below'}`,
+        describeSource(row, carbon.result.readings.get(row.region)!.origin),
+        describeAge(row),
+      ]);
+      ctx.out(`Regions ranked by adjusted carbon intensity at ${carbon.result.at}\n\n`);
+      ctx.out(`${table([header, ...body], new Set([0, 3, 4]))}\n\n`);
+      ctx.out(`${describeProviders(carbon)}\n`);
+      if (rows.some((row) => row.signal === 'marginal')) {
+        ctx.out('Marginal (WattTime) values are not comparable with thresholds written for average intensity.\n');
+      }
+      const fellBack = ranked.filter((entry) => entry.sourced.origin !== 'live' && carbon.live.length > 0);
+      if (fellBack.length > 0) {
+        ctx.out('Fallbacks:\n');
+        for (const entry of fellBack) {
+          ctx.out(
+            `  ${entry.region}: ${entry.sourced.origin} — ${entry.sourced.fallbackReason ?? 'no reason given'}\n`,
+          );
+        }
+      }
     });
 }

@@ -1,13 +1,97 @@
 import type { Command } from 'commander';
+import { type ForecastSummary, summarizeForecast } from '../../lambdas/core/carbon/forecast-summary';
+import { type CarbonStatusRow, carbonStatusRow, formatAgeSeconds } from '../../lambdas/core/carbon/status-row';
+import { MAX_PLAUSIBLE_GCO2E_PER_KWH } from '../../lambdas/core/carbon/validate-reading';
+import { loadConfig } from '../../lib/config';
 import { type CliContext, CliError, EXIT } from '../context';
+import { checkRegion, describeProviders, describeSource, fetchCliCarbon, parseProvider } from './regions';
 
-/** `carbon-scheduler status`: current carbon intensity of one region. Not implemented yet. */
-export function registerStatus(program: Command, _ctx: CliContext): void {
+interface StatusOptions {
+  region?: string;
+  threshold?: string;
+  provider?: string;
+  config?: string;
+}
+
+/** `status --json` output: the status row plus the forecast summary (null without a forecast). */
+export interface StatusJson extends CarbonStatusRow {
+  readonly forecast: ForecastSummary | null;
+}
+
+function parseThreshold(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > MAX_PLAUSIBLE_GCO2E_PER_KWH) {
+    throw new CliError(
+      `--threshold ${JSON.stringify(text)} is not a number of gCO2e/kWh from 0 to ${MAX_PLAUSIBLE_GCO2E_PER_KWH}`,
+      EXIT.usage,
+    );
+  }
+  return value;
+}
+
+const g = (value: number): string => value.toFixed(1);
+
+/**
+ * `carbon-scheduler status --region R [--threshold N] [--provider P] [--config F]`: the current intensity of one
+ * region, above or below its threshold (config, or `--threshold`), where the value comes from and how old it is,
+ * and a forecast summary when the live provider has one (SPEC section 7).
+ */
+export function registerStatus(program: Command, ctx: CliContext): void {
   program
     .command('status')
-    .description('current carbon intensity of one region (not implemented yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new CliError('"status" is not implemented yet', EXIT.failure);
+    .description('current carbon intensity of one region, its threshold and forecast')
+    .requiredOption('--region <region>', 'AWS region, e.g. eu-central-1')
+    .option('--threshold <gCO2ePerKWh>', 'threshold to compare with (default: the configured one)')
+    .option('--provider <provider>', 'use only this provider (electricitymaps, watttime, uk-carbon-intensity, static)')
+    .option('--config <file>', 'configuration file (default: carbon-scheduler.config.json if present)')
+    .action(async (options: StatusOptions, command: Command) => {
+      const json = Boolean(command.optsWithGlobals().json);
+      const region = checkRegion(options.region!, '--region');
+      const thresholdOption = parseThreshold(options.threshold);
+      const provider = parseProvider(options.provider);
+      const { config } = loadConfig(options.config, ctx.cwd);
+
+      const carbon = await fetchCliCarbon(ctx, config, [region], {
+        includeForecasts: true,
+        ...(provider ? { only: provider } : {}),
+      });
+      const now = new Date(carbon.result.at);
+      const outcome = carbon.result.regions[0]!;
+      const threshold = thresholdOption ?? config.thresholdFor(region);
+      const row = carbonStatusRow(outcome.sourced, now, threshold, carbon.freshness);
+      const forecast = outcome.forecast ? (summarizeForecast(outcome.forecast, now) ?? null) : null;
+
+      if (json) {
+        const output: StatusJson = { ...row, forecast };
+        ctx.out(`${JSON.stringify(output, null, 2)}\n`);
+        return;
+      }
+      const origin = outcome.sourced.origin;
+      const lines = [
+        `${row.region} (zone ${row.zone}): ${g(row.gCO2ePerKWh)} gCO2e/kWh, ${row.quality}`,
+        `  source:     ${describeSource(row, origin)}, ${row.signal} signal${row.isEstimated ? ', estimated' : ''}`,
+        `  observed:   ${row.observedAt} (${row.provider === 'static' ? 'annual average, never stale' : `${formatAgeSeconds(row.ageSeconds)} ago`})`,
+        `  adjusted:   ${g(row.adjustedGCO2ePerKWh)} gCO2e/kWh (freshness and estimate penalties, used for ranking)`,
+        `  threshold:  ${threshold} gCO2e/kWh: ${row.aboveThreshold ? 'ABOVE' : 'below'}${thresholdOption === undefined ? ' (configured)' : ''}`,
+      ];
+      if (row.signal === 'marginal') {
+        lines.push('  note:       marginal signal; thresholds written for average intensity do not apply unchanged');
+      }
+      if (outcome.sourced.fallbackReason && carbon.live.length > 0) {
+        lines.push(`  fallback:   ${outcome.sourced.fallbackReason}`);
+      }
+      if (forecast) {
+        lines.push(
+          `  forecast:   ${forecast.points} points ${forecast.from} → ${forecast.to} (${forecast.provider}): ` +
+            `min ${g(forecast.minGCO2ePerKWh)} at ${forecast.minAt}, max ${g(forecast.maxGCO2ePerKWh)}, mean ${g(forecast.meanGCO2ePerKWh)}`,
+        );
+      } else {
+        lines.push(
+          `  forecast:   none${outcome.forecastFailure ? ` (${outcome.forecastFailure})` : row.provider === 'static' ? ' (static data has no forecast)' : ''}`,
+        );
+      }
+      lines.push(describeProviders(carbon));
+      ctx.out(`${lines.join('\n')}\n`);
     });
 }

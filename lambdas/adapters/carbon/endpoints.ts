@@ -1,0 +1,57 @@
+import { ELECTRICITYMAPS_DEFAULT_URL } from './electricity-maps';
+import { UK_CARBON_INTENSITY_DEFAULT_URL } from './uk-carbon-intensity';
+import { WATTTIME_DEFAULT_URL } from './watttime';
+
+/** Base URLs of the HTTP providers. */
+export interface ProviderEndpoints {
+  readonly electricityMaps: string;
+  readonly wattTime: string;
+  readonly ukCarbonIntensity: string;
+}
+
+/** Environment variables overriding the base URLs (SPEC section 5), for proxies and tests. */
+export const PROVIDER_URL_ENV = {
+  electricityMaps: 'ELECTRICITYMAPS_API_URL',
+  wattTime: 'WATTTIME_API_URL',
+  ukCarbonIntensity: 'UK_CARBON_INTENSITY_API_URL',
+} as const;
+
+/** The public base URLs used when no variable is set. */
+export const DEFAULT_PROVIDER_ENDPOINTS: ProviderEndpoints = {
+  electricityMaps: ELECTRICITYMAPS_DEFAULT_URL,
+  wattTime: WATTTIME_DEFAULT_URL,
+  ukCarbonIntensity: UK_CARBON_INTENSITY_DEFAULT_URL,
+};
+
+/** Thrown when a base-URL variable is set to something that is not an http(s) URL. */
+export class InvalidEndpointError extends Error {
+  constructor(variable: string, value: string) {
+    super(`${variable}=${JSON.stringify(value)} is not an http:// or https:// URL`);
+    this.name = 'InvalidEndpointError';
+  }
+}
+
+function read(env: Readonly<Record<string, string | undefined>>, variable: string, fallback: string): string {
+  const value = env[variable]?.trim();
+  if (!value) return fallback;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidEndpointError(variable, value);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidEndpointError(variable, value);
+  return value;
+}
+
+/**
+ * Base URLs from an environment (read at the edge: the handler passes `process.env`, the CLI its context's env).
+ * @throws {InvalidEndpointError} naming the variable when a value is not an http(s) URL
+ */
+export function providerEndpointsFromEnv(env: Readonly<Record<string, string | undefined>>): ProviderEndpoints {
+  return {
+    electricityMaps: read(env, PROVIDER_URL_ENV.electricityMaps, DEFAULT_PROVIDER_ENDPOINTS.electricityMaps),
+    wattTime: read(env, PROVIDER_URL_ENV.wattTime, DEFAULT_PROVIDER_ENDPOINTS.wattTime),
+    ukCarbonIntensity: read(env, PROVIDER_URL_ENV.ukCarbonIntensity, DEFAULT_PROVIDER_ENDPOINTS.ukCarbonIntensity),
+  };
+}

@@ -1,0 +1,250 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { buildProviders } from '../adapters/carbon/build-providers';
+import { publishCarbonMetrics } from '../adapters/carbon/carbon-metrics';
+import { providerEndpointsFromEnv } from '../adapters/carbon/endpoints';
+import type { HttpOptions } from '../adapters/carbon/http-client';
+import { WattTimeTokenCache } from '../adapters/carbon/watttime-token-cache';
+import { DynamoCarbonStore } from '../adapters/dynamodb/carbon-store';
+import { documentClient, TABLE_NAME_ENV } from '../adapters/dynamodb/table';
+import {
+  loadProviderCredentials,
+  powertoolsSecretReader,
+  type SecretReader,
+} from '../adapters/secrets/provider-credentials';
+import type { CarbonStore } from '../core/carbon/carbon-store';
+import { fetchCarbon, type UnavailableProvider } from '../core/carbon/fetch-carbon';
+import { ageSeconds } from '../core/carbon/freshness';
+import type { CarbonReading, ProviderName, ReadingOrigin, Signal } from '../core/carbon/reading';
+import { type Clock, systemClock } from '../core/clock';
+import { configFromJson } from '../core/config/resolve';
+import type { Config } from '../core/config/schema';
+import { baseEventSchema, parseEvent } from './shared/events';
+import { logger as sharedLogger, metrics as sharedMetrics } from './shared/powertools';
+
+/** The carbon fetcher accepts the base event: `{ "dryRun"?: boolean, "at"?: ISO-8601 }` (EventBridge sends neither). */
+export const carbonFetcherEventSchema = baseEventSchema;
+
+/** One region of the fetcher's summary. */
+export interface CarbonFetcherRegion {
+  readonly region: string;
+  readonly zone: string;
+  readonly provider: ProviderName;
+  readonly signal: Signal;
+  readonly gCO2ePerKWh: number;
+  readonly observedAt: string;
+  readonly ageSeconds: number;
+  /** live, cached or static. */
+  readonly origin: ReadingOrigin;
+  /** Why the chain fell back past live data (or past the first provider), if it did. */
+  readonly fallbackReason?: string;
+  /** Number of forecast points obtained, if any. */
+  readonly forecastPoints?: number;
+  readonly forecastFailure?: string;
+}
+
+/** What the carbon fetcher returns (and logs). */
+export interface CarbonFetcherResult {
+  readonly at: string;
+  readonly dryRun: boolean;
+  readonly regions: readonly CarbonFetcherRegion[];
+  /** Live readings stored, or that a dry run would store. */
+  readonly readings: readonly CarbonReading[];
+  /** Forecasts stored, or that a dry run would store (points counted, not listed). */
+  readonly forecasts: readonly { region: string; provider: ProviderName; generatedAt: string; points: number }[];
+  /** True when readings and forecasts were written to the table. */
+  readonly stored: boolean;
+  readonly providers: { readonly used: readonly ProviderName[]; readonly unavailable: readonly UnavailableProvider[] };
+  /** Failed distinct current-reading requests in this run, per provider (the `ProviderFailures` metric). */
+  readonly providerFailures: Readonly<Partial<Record<ProviderName, number>>>;
+  /** Failed distinct forecast requests in this run, per provider (logged, not a metric). */
+  readonly forecastFailures: Readonly<Partial<Record<ProviderName, number>>>;
+}
+
+/** Time kept back from the Lambda's remaining time for storing, metrics and logs, ms. */
+export const FINISH_RESERVE_MS = 10_000;
+
+/** Provider time budget when no Lambda context tells the remaining time (console tests, local runs), ms. */
+export const DEFAULT_PROVIDER_BUDGET_MS = 45_000;
+
+/** The part of the Lambda context the handler uses. */
+export interface FetcherContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/** The cache could not be written; the run's readings were still chosen and published as metrics. */
+export class CarbonCacheWriteError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`carbon cache write failed: ${problems.join('; ')}`);
+    this.name = 'CarbonCacheWriteError';
+  }
+}
+
+/** What the handler is wired with; tests replace any part. */
+export interface CarbonFetcherDeps {
+  /** Environment: `CONFIG`, `TABLE_NAME`, provider base URLs. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly clock: Clock;
+  /** The cache for a config (default: DynamoDB table `TABLE_NAME`). */
+  readonly store: (config: Config) => CarbonStore;
+  /** Reads Secrets Manager secrets (default: Powertools `getSecret`, cached 5 minutes). */
+  readonly readSecret: SecretReader;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  /** Overrides of the HTTP behaviour (tests inject `sleep`, `random`). */
+  readonly http?: Partial<HttpOptions>;
+  /** WattTime tokens, kept across invocations. */
+  readonly tokenCache: WattTimeTokenCache;
+}
+
+const moduleTokenCache = new WattTimeTokenCache();
+let moduleDocumentClient: DynamoDBDocumentClient | undefined;
+
+/** Time providers may take in this invocation: the Lambda's remaining time minus {@link FINISH_RESERVE_MS}. */
+function providerBudgetMs(context: FetcherContext | undefined): number {
+  const remaining = context?.getRemainingTimeInMillis?.();
+  if (remaining === undefined || !Number.isFinite(remaining)) return DEFAULT_PROVIDER_BUDGET_MS;
+  return Math.max(1000, remaining - FINISH_RESERVE_MS);
+}
+
+function defaultDeps(): CarbonFetcherDeps {
+  return {
+    env: process.env,
+    clock: systemClock,
+    store: (config) => {
+      const tableName = process.env[TABLE_NAME_ENV];
+      if (!tableName) throw new Error(`${TABLE_NAME_ENV} is not set; the carbon fetcher needs the state table`);
+      moduleDocumentClient ??= documentClient();
+      return new DynamoCarbonStore(moduleDocumentClient, tableName, { ttlMinutes: config.carbon.cacheTtlMinutes });
+    },
+    readSecret: powertoolsSecretReader(),
+    metrics: sharedMetrics,
+    logger: sharedLogger,
+    tokenCache: moduleTokenCache,
+  };
+}
+
+/**
+ * Build the carbon fetcher handler: parse the event, read credentials, fetch every `config.carbonRegions` region
+ * through the fallback chain (live → last good cached → static), store live readings and forecasts (not in a dry
+ * run), publish EMF metrics (not in a dry run) and return a summary per region.
+ *
+ * @throws {InvalidEventError} for a malformed event, {ConfigError} for a bad `CONFIG`,
+ *   {CarbonCacheWriteError} when the table could not be written (after the metrics were published)
+ */
+export function createCarbonFetcherHandler(overrides: Partial<CarbonFetcherDeps> = {}) {
+  return async (event: unknown, context?: FetcherContext): Promise<CarbonFetcherResult> => {
+    const deps = { ...defaultDeps(), ...overrides };
+    const parsed = parseEvent(carbonFetcherEventSchema, event);
+    const dryRun = parsed.dryRun ?? false;
+    const now = parsed.at ? new Date(parsed.at) : deps.clock();
+    const config = configFromJson(deps.env.CONFIG);
+    const carbon = config.carbon;
+
+    const { credentials, unavailable: secretProblems } = await loadProviderCredentials(carbon.secrets, deps.readSecret);
+    const disabled: Partial<Record<ProviderName, string>> = {};
+    for (const problem of secretProblems) disabled[problem.provider] = problem.reason;
+    if (!carbon.secrets.electricitymaps)
+      disabled.electricitymaps ??= 'no API key (config carbon.secrets.electricitymaps is not set)';
+    if (!carbon.secrets.watttime) disabled.watttime ??= 'no credentials (config carbon.secrets.watttime is not set)';
+
+    const { providers, unavailable } = buildProviders({
+      order: carbon.providers,
+      credentials,
+      endpoints: providerEndpointsFromEnv(deps.env),
+      http: {
+        timeoutMs: carbon.requestTimeoutMs,
+        maxRetries: carbon.maxRetries,
+        budget: AbortSignal.timeout(providerBudgetMs(context)),
+        ...deps.http,
+      },
+      tokenCache: deps.tokenCache,
+      clock: deps.clock,
+      disabled,
+      ...(carbon.ukRegionId !== undefined ? { ukRegionId: carbon.ukRegionId } : {}),
+    });
+
+    const result = await fetchCarbon(config.carbonRegions, providers, deps.store(config), now, {
+      zoneOverrides: carbon.zoneOverrides,
+      concurrency: carbon.concurrency,
+      includeForecasts: true,
+      write: !dryRun,
+      limits: { maxAgeSeconds: carbon.maxDataAgeMinutes * 60 },
+      unavailable,
+    });
+
+    const used = providers.map((provider) => provider.name);
+    const providerFailures: Partial<Record<ProviderName, number>> = {};
+    const forecastFailures: Partial<Record<ProviderName, number>> = {};
+    const failed = (name: ProviderName, kind: 'latest' | 'forecast') =>
+      result.calls.filter((c) => c.provider === name && c.kind === kind && !c.ok).length;
+    for (const name of used) {
+      if (name === 'static') continue;
+      providerFailures[name] = failed(name, 'latest');
+      forecastFailures[name] = failed(name, 'forecast');
+    }
+    const summary: CarbonFetcherResult = {
+      at: result.at,
+      dryRun,
+      regions: result.regions.map(({ region, sourced, forecast, forecastFailure }) => ({
+        region,
+        zone: sourced.reading.zone,
+        provider: sourced.reading.provider,
+        signal: sourced.reading.signal,
+        gCO2ePerKWh: sourced.reading.gCO2ePerKWh,
+        observedAt: sourced.reading.observedAt,
+        ageSeconds: Math.round(ageSeconds(sourced.reading, now)),
+        origin: sourced.origin,
+        ...(sourced.fallbackReason ? { fallbackReason: sourced.fallbackReason } : {}),
+        ...(forecast ? { forecastPoints: forecast.points.length } : {}),
+        ...(forecastFailure ? { forecastFailure } : {}),
+      })),
+      readings: result.liveReadings,
+      forecasts: result.forecasts.map((f) => ({
+        region: f.region,
+        provider: f.provider,
+        generatedAt: f.generatedAt,
+        points: f.points.length,
+      })),
+      stored: result.written && result.storeErrors.length === 0,
+      providers: { used, unavailable },
+      providerFailures,
+      forecastFailures,
+    };
+
+    const forecastProblems = [
+      ...new Set(summary.regions.flatMap((r) => (r.forecastFailure ? [r.forecastFailure] : []))),
+    ];
+    if (forecastProblems.length > 0) deps.logger.warn('carbon forecast unavailable', { reasons: forecastProblems });
+    if (result.cacheReadError) deps.logger.error('carbon cache unreadable', { error: result.cacheReadError });
+    for (const region of summary.regions) {
+      if (region.origin !== 'live') {
+        deps.logger.warn('carbon fallback', {
+          region: region.region,
+          origin: region.origin,
+          fallbackReason: region.fallbackReason,
+        });
+      }
+    }
+    deps.logger.info('carbon fetch finished', {
+      dryRun,
+      regions: summary.regions.length,
+      live: result.liveReadings.length,
+      forecasts: result.forecasts.length,
+      providerFailures,
+      forecastFailures,
+      unavailable,
+    });
+
+    if (!dryRun) publishCarbonMetrics(deps.metrics, result, now, used);
+    if (result.storeErrors.length > 0) {
+      deps.logger.error('carbon cache write failed', { storeErrors: result.storeErrors });
+      throw new CarbonCacheWriteError(result.storeErrors);
+    }
+    return summary;
+  };
+}
+
+/** Lambda entry point (EventBridge rule every `carbon.fetchIntervalMinutes`, or a console test event). */
+export const handler = createCarbonFetcherHandler();
