@@ -1,0 +1,109 @@
+import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { SavingsIncrement, SavingsStore } from '../../core/scheduler/ports';
+
+/**
+ * Daily savings totals in the product's table: item `SAVINGS#<yyyy-mm-dd>` / `<region>` with `usd`, `gCO2e`, `kWh`,
+ * `stoppedHours` (instance-hours stopped by the scheduler) and `runs`, updated with atomic `ADD` so concurrent or
+ * repeated writers never lose an increment. Days are UTC. The report and the dashboard read them per day.
+ */
+
+/** One region's totals of one day. */
+export interface DailySavings extends SavingsIncrement {
+  readonly day: string;
+  readonly region: string;
+  /** Runs that added to this item. */
+  readonly runs: number;
+  readonly updatedAt?: string;
+}
+
+export const savingsPartitionKey = (day: string) => `SAVINGS#${day}`;
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A day that is not `YYYY-MM-DD`. */
+export class InvalidDayError extends Error {
+  constructor(day: string) {
+    super(`${JSON.stringify(day)} is not a day; expected YYYY-MM-DD (UTC), e.g. 2026-11-23`);
+    this.name = 'InvalidDayError';
+  }
+}
+
+/** The {@link SavingsStore} port on DynamoDB, plus reads for reports. */
+export class DynamoSavingsStore implements SavingsStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async add(day: string, region: string, increment: SavingsIncrement, now: Date): Promise<void> {
+    if (!DAY.test(day)) throw new InvalidDayError(day);
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: savingsPartitionKey(day), sk: region },
+        UpdateExpression:
+          'ADD usd :usd, gCO2e :g, kWh :kwh, stoppedHours :h, runs :one SET #day = :day, #region = :region, updatedAt = :now',
+        ExpressionAttributeNames: { '#day': 'day', '#region': 'region' },
+        ExpressionAttributeValues: {
+          ':usd': increment.usd,
+          ':g': increment.gCO2e,
+          ':kwh': increment.kWh,
+          ':h': increment.stoppedHours,
+          ':one': 1,
+          ':day': day,
+          ':region': region,
+          ':now': now.toISOString(),
+        },
+      }),
+    );
+  }
+
+  /** Every region's totals of `day`. @throws {InvalidDayError} */
+  async daily(day: string): Promise<DailySavings[]> {
+    if (!DAY.test(day)) throw new InvalidDayError(day);
+    const out: DailySavings[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': savingsPartitionKey(day) },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        out.push({
+          day,
+          region: String(item.sk),
+          usd: Number(item.usd ?? 0),
+          gCO2e: Number(item.gCO2e ?? 0),
+          kWh: Number(item.kWh ?? 0),
+          stoppedHours: Number(item.stoppedHours ?? 0),
+          runs: Number(item.runs ?? 0),
+          ...(item.updatedAt ? { updatedAt: String(item.updatedAt) } : {}),
+        });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return out;
+  }
+}
+
+/** The savings store in memory (tests, benchmark). Key `day|region`. */
+export class InMemorySavingsStore implements SavingsStore {
+  readonly totals = new Map<string, SavingsIncrement & { runs: number }>();
+
+  async add(day: string, region: string, increment: SavingsIncrement): Promise<void> {
+    if (!DAY.test(day)) throw new InvalidDayError(day);
+    const key = `${day}|${region}`;
+    const current = this.totals.get(key) ?? { usd: 0, gCO2e: 0, kWh: 0, stoppedHours: 0, runs: 0 };
+    this.totals.set(key, {
+      usd: current.usd + increment.usd,
+      gCO2e: current.gCO2e + increment.gCO2e,
+      kWh: current.kWh + increment.kWh,
+      stoppedHours: current.stoppedHours + increment.stoppedHours,
+      runs: current.runs + 1,
+    });
+  }
+}

@@ -1,0 +1,66 @@
+import type { ExecutedDecision, RegionResult } from './execute-region';
+
+/**
+ * CloudWatch metrics of a run, as data (the handler publishes them as EMF through Powertools). Dimensions are
+ * low-cardinality only: `Region`, plus `Action` (start, stop, resize, describe) or `State` (running, stopped);
+ * never an instance id.
+ */
+export interface MetricDatum {
+  readonly name:
+    | 'InstanceStartup'
+    | 'InstanceShutdown'
+    | 'ManagedInstances'
+    | 'CostSavings'
+    | 'CarbonAvoided'
+    | 'ActionErrors'
+    | 'InvalidScheduleTags';
+  /** `Count`, or `None` for USD and grams (CloudWatch has no currency or mass unit). */
+  readonly unit: 'Count' | 'None';
+  readonly value: number;
+  readonly dimensions: Readonly<Record<string, string>>;
+}
+
+/** The state a managed instance is left in by the run: running (or starting) or stopped (or stopping). */
+function stateAfter(d: ExecutedDecision): 'running' | 'stopped' {
+  if (d.result === 'ok') return d.action === 'stop' ? 'stopped' : 'running';
+  return d.currentState === 'running' || d.currentState === 'pending' ? 'running' : 'stopped';
+}
+
+/**
+ * Metrics of a real run (dry runs publish none):
+ * - `InstanceStartup` / `InstanceShutdown` {Region}: successful starts (resizes included) / stops;
+ * - `ManagedInstances` {Region}, and {Region, State} for running and stopped after the run;
+ * - `CostSavings` {Region} USD and `CarbonAvoided` {Region} gCO2e added this run;
+ * - `ActionErrors` {Region, Action}: failed starts, stops, resizes (a resize reverted to the old type counts), and
+ *   `describe` when the region failed;
+ * - `InvalidScheduleTags` {Region}.
+ */
+export function schedulerMetrics(regions: readonly RegionResult[]): MetricDatum[] {
+  const out: MetricDatum[] = [];
+  for (const r of regions) {
+    const Region = r.region;
+    if (r.error) {
+      out.push({ name: 'ActionErrors', unit: 'Count', value: 1, dimensions: { Region, Action: 'describe' } });
+      continue;
+    }
+    const managed = r.decisions.filter((d) => d.kind === 'managed');
+    const ok = (action: string) => managed.filter((d) => d.result === 'ok' && d.action === action).length;
+    const failed = (action: string) =>
+      managed.filter((d) => d.action === action && (d.result === 'failed' || d.resizeReverted === true)).length;
+    out.push({ name: 'InstanceStartup', unit: 'Count', value: ok('start') + ok('resize'), dimensions: { Region } });
+    out.push({ name: 'InstanceShutdown', unit: 'Count', value: ok('stop'), dimensions: { Region } });
+    out.push({ name: 'ManagedInstances', unit: 'Count', value: managed.length, dimensions: { Region } });
+    for (const State of ['running', 'stopped'] as const) {
+      const value = managed.filter((d) => stateAfter(d) === State).length;
+      out.push({ name: 'ManagedInstances', unit: 'Count', value, dimensions: { Region, State } });
+    }
+    out.push({ name: 'CostSavings', unit: 'None', value: r.savings.usd, dimensions: { Region } });
+    out.push({ name: 'CarbonAvoided', unit: 'None', value: r.savings.gCO2e, dimensions: { Region } });
+    for (const Action of ['start', 'stop', 'resize'] as const) {
+      out.push({ name: 'ActionErrors', unit: 'Count', value: failed(Action), dimensions: { Region, Action } });
+    }
+    const invalid = r.decisions.filter((d) => d.kind === 'invalid-tag').length;
+    out.push({ name: 'InvalidScheduleTags', unit: 'Count', value: invalid, dimensions: { Region } });
+  }
+  return out;
+}

@@ -1,0 +1,89 @@
+import type { PendingResize, RecommendationStore } from '../rightsizing/recommendation-store';
+import type { InstanceFacts } from './instance-facts';
+import type { HistoryEntry, InstanceStateRecord, RegionRunRecord, RegionState } from './instance-state';
+
+/**
+ * The interfaces the scheduler core depends on; lambdas/adapters implement them (EC2, DynamoDB) and tests use the
+ * in-memory implementations.
+ */
+
+/** Instances of one region, as described, plus those that could not be read (left out, with why). */
+export interface DescribedFleet {
+  readonly instances: InstanceFacts[];
+  readonly errors: string[];
+  /** DescribeInstances calls made (pages). */
+  readonly calls: number;
+}
+
+/** EC2 in one or more regions. Mutating calls throw on failure (the error's `name` is the AWS error code). */
+export interface Fleet {
+  /**
+   * Every instance of `region` that carries the `Schedule` tag, in the states pending, running, stopping or stopped.
+   * Never describes untagged instances.
+   */
+  describe(region: string): Promise<DescribedFleet>;
+  /** StartInstances for these ids (≤ 1000). */
+  start(region: string, instanceIds: readonly string[]): Promise<void>;
+  /** StopInstances for these ids (≤ 1000); `hibernate` sets `Hibernate: true`. */
+  stop(region: string, instanceIds: readonly string[], options: { readonly hibernate: boolean }): Promise<void>;
+  /** ModifyInstanceAttribute InstanceType (the instance must be stopped). */
+  modifyInstanceType(region: string, instanceId: string, instanceType: string): Promise<void>;
+}
+
+/** What one region's run writes. */
+export interface RegionStateChanges {
+  /** Instance records that changed (only those are written). */
+  readonly instances: readonly InstanceStateRecord[];
+  readonly history: readonly HistoryEntry[];
+  readonly run: RegionRunRecord;
+}
+
+/** Per-instance scheduler state (DynamoDB `INSTANCE#<region>` items). */
+export interface InstanceStateStore {
+  /** Every record of the region, with one Query (paginated). */
+  loadRegion(region: string): Promise<RegionState>;
+  /**
+   * Write changed records, history entries and the region's run record.
+   * @returns the number of instance records written
+   */
+  saveRegion(region: string, changes: RegionStateChanges, now: Date): Promise<{ instanceWrites: number }>;
+}
+
+/** Savings of one region added to a day's totals. */
+export interface SavingsIncrement {
+  readonly usd: number;
+  readonly gCO2e: number;
+  readonly kWh: number;
+  readonly stoppedHours: number;
+}
+
+/** Daily savings totals (DynamoDB `SAVINGS#<yyyy-mm-dd>` / `<region>`, atomic ADD). */
+export interface SavingsStore {
+  /** Add to the totals of `day` (UTC `YYYY-MM-DD`) and `region`. */
+  add(day: string, region: string, increment: SavingsIncrement, now: Date): Promise<void>;
+}
+
+/** Why a lease was not acquired. */
+export interface LeaseHeld {
+  readonly acquired: false;
+  readonly holder: string;
+  /** ISO-8601 expiry of the current holder's lease. */
+  readonly expiresAt: string;
+}
+
+/** The run lease: at most one scheduler run acts at a time. */
+export interface Lease {
+  /** Take the lease for `ttlSeconds` unless another holder's lease has not expired. */
+  acquire(holder: string, now: Date, ttlSeconds: number): Promise<{ readonly acquired: true } | LeaseHeld>;
+  /** Give the lease back (only if `holder` still holds it). */
+  release(holder: string): Promise<void>;
+}
+
+/** A pending `auto` rightsizing of a stopped instance (from the rightsizing recommendation store). */
+export type { PendingResize };
+
+/**
+ * The part of the rightsizing recommendation store the scheduler uses: `auto` recommendations are applied only when
+ * the schedule is about to start an instance it stopped (no extra downtime).
+ */
+export type AutoResizeSource = Pick<RecommendationStore, 'pendingAutoResizes' | 'markApplied' | 'markReverted'>;

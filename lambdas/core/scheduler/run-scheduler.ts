@@ -1,0 +1,169 @@
+import pLimit from 'p-limit';
+import type { CarbonLookup, ForecastLookup } from '../carbon/lookup';
+import type { SourcedReading } from '../carbon/reading';
+import { staticReading } from '../carbon/static-reading';
+import type { ScheduleRegistry } from '../schedule';
+import { errorMessage } from './batch';
+import { carbonInputFromSourced } from './carbon-input';
+import type { DecisionConfig } from './decide-instance';
+import { type ExecutedDecision, executeRegion, type RegionPorts, type RegionResult } from './execute-region';
+import { type PlanEntry, type PlanTotals, planEntry, planTotals } from './plan';
+import type { Lease, SavingsIncrement } from './ports';
+import { addSavings, NO_SAVINGS } from './savings';
+import { scheduleEvaluator } from './schedule-evaluator';
+
+/** Regions processed at the same time. */
+const REGION_CONCURRENCY = 16;
+
+/** The configuration a run reads. */
+export interface SchedulerRunConfig extends DecisionConfig {
+  readonly managedRegions: readonly string[];
+  readonly pueFor: (region: string) => number;
+  readonly carbon: DecisionConfig['carbon'] & { readonly zoneOverrides: Readonly<Record<string, string>> };
+}
+
+/** Ports of a run: the region ports plus carbon data and the lease. */
+export interface SchedulerPorts extends RegionPorts {
+  readonly carbon: CarbonLookup;
+  readonly forecast?: ForecastLookup;
+  /** Required for real runs; dry runs never touch it. */
+  readonly lease?: Lease;
+  /** Called once per instance with its final decision. */
+  readonly log?: (decision: ExecutedDecision) => void;
+}
+
+/** Input of {@link runScheduler}. */
+export interface SchedulerRunInput {
+  readonly now: Date;
+  readonly tick: string;
+  readonly dryRun: boolean;
+  readonly config: SchedulerRunConfig;
+  readonly registry: ScheduleRegistry;
+  /** Lease holder id of this run (e.g. the Lambda request id). */
+  readonly holder: string;
+  /** How long the lease is held at most, seconds (≥ the Lambda timeout). */
+  readonly leaseSeconds: number;
+}
+
+/** What a run did (the scheduler Lambda's return value). */
+export interface SchedulerRunResult {
+  readonly at: string;
+  readonly tick: string;
+  readonly dryRun: boolean;
+  /** `completed`, or `skipped` when another run holds the lease (nothing was done). */
+  readonly status: 'completed' | 'skipped';
+  /** Why the run was skipped. */
+  readonly skippedReason?: string;
+  /** SPEC section 7 plan: one entry per described instance, every managed region. */
+  readonly plan: PlanEntry[];
+  readonly totals: PlanTotals & { readonly savings: SavingsIncrement };
+  /** Regions that failed as a whole, and other errors. */
+  readonly errors: { readonly region?: string; readonly message: string }[];
+  readonly warnings: { readonly region: string; readonly message: string }[];
+  /** Per-region results (decisions, calls, savings) for metrics and logs. */
+  readonly regions: RegionResult[];
+}
+
+async function readCarbon(
+  lookup: CarbonLookup,
+  regions: readonly string[],
+  now: Date,
+  zoneOverrides: Readonly<Record<string, string>>,
+): Promise<Map<string, SourcedReading>> {
+  let found = new Map<string, SourcedReading>();
+  let reason = '';
+  try {
+    found = await lookup(regions, now);
+  } catch (error) {
+    reason = `carbon lookup failed: ${errorMessage(error)}`;
+  }
+  for (const region of regions) {
+    if (!found.has(region)) {
+      found.set(region, {
+        reading: staticReading(region, now, zoneOverrides),
+        origin: 'static',
+        fallbackReason: reason || 'no reading for the region',
+      });
+    }
+  }
+  return found;
+}
+
+/**
+ * One scheduler run over every managed region (regions in parallel; a failing region never stops the others).
+ * Real runs first take the lease (a second overlapping run returns `skipped` and does nothing); dry runs take no
+ * lease, call no mutating API and write nothing.
+ */
+export async function runScheduler(input: SchedulerRunInput, ports: SchedulerPorts): Promise<SchedulerRunResult> {
+  const { now, tick, dryRun, config } = input;
+  const base = { at: now.toISOString(), tick, dryRun };
+  let leased = false;
+  if (!dryRun) {
+    if (!ports.lease) throw new Error('runScheduler: a real run needs a lease port');
+    const lease = await ports.lease.acquire(input.holder, now, input.leaseSeconds);
+    if (!lease.acquired) {
+      return {
+        ...base,
+        status: 'skipped',
+        skippedReason: `another scheduler run (${lease.holder}) holds the lease until ${lease.expiresAt}; nothing done`,
+        plan: [],
+        totals: { ...planTotals([]), savings: NO_SAVINGS },
+        errors: [],
+        warnings: [],
+        regions: [],
+      };
+    }
+    leased = true;
+  }
+  try {
+    const regions = [...config.managedRegions];
+    const readings = await readCarbon(ports.carbon, regions, now, config.carbon.zoneOverrides);
+    const evaluator = scheduleEvaluator(now);
+    const limit = pLimit(REGION_CONCURRENCY);
+    const results = await Promise.all(
+      regions.map((region) =>
+        limit(() =>
+          executeRegion({
+            region,
+            tick,
+            dryRun,
+            registry: input.registry,
+            config,
+            evaluator,
+            carbon: carbonInputFromSourced(readings.get(region)!),
+            ...(ports.forecast
+              ? {
+                  forecast: async () =>
+                    (await ports.forecast!(region, now))?.points.map((p) => ({
+                      at: p.observedAt,
+                      gCO2ePerKWh: p.gCO2ePerKWh,
+                    })),
+                }
+              : {}),
+            ports,
+            ...(ports.log ? { log: ports.log } : {}),
+          }),
+        ),
+      ),
+    );
+    const decisions = results.flatMap((r) => r.decisions);
+    const savings = results.reduce((sum, r) => addSavings(sum, r.savings), NO_SAVINGS);
+    return {
+      ...base,
+      status: 'completed',
+      plan: decisions.map(planEntry),
+      totals: { ...planTotals(decisions), savings },
+      errors: results.filter((r) => r.error).map((r) => ({ region: r.region, message: r.error! })),
+      warnings: results.flatMap((r) => r.warnings.map((message) => ({ region: r.region, message }))),
+      regions: results,
+    };
+  } finally {
+    if (leased) {
+      try {
+        await ports.lease!.release(input.holder);
+      } catch {
+        // The lease expires by itself (leaseSeconds).
+      }
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoSavingsStore, InvalidDayError } from '../../../lambdas/adapters/dynamodb/savings-store';
+import { createTestTable } from '../../support/dynamodb';
+
+/** dynalite creates tables asynchronously: wait until the new table answers. */
+async function activeTable() {
+  const table = await createTestTable();
+  for (let i = 0; i < 200; i += 1) {
+    const { Table } = await table.client.send(new DescribeTableCommand({ TableName: table.tableName }));
+    if (Table?.TableStatus === 'ACTIVE') break;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return table;
+}
+
+let table: Awaited<ReturnType<typeof createTestTable>>;
+
+beforeAll(async () => {
+  table = await activeTable();
+});
+afterAll(async () => {
+  await table.drop();
+});
+
+describe('Module: savings-store', () => {
+  describe('Function: DynamoSavingsStore', () => {
+    it('adds increments atomically per day and region, also when writes overlap', async () => {
+      // Prepare
+      const store = new DynamoSavingsStore(table.doc, table.tableName);
+      const now = new Date('2026-03-02T19:00:00Z');
+      const inc = { usd: 0.115, gCO2e: 1.5, kWh: 0.005, stoppedHours: 1 };
+
+      // Act: 10 overlapping adds to one item, one to another region, one to another day
+      await Promise.all(Array.from({ length: 10 }, () => store.add('2026-03-02', 'eu-central-1', inc, now)));
+      await store.add('2026-03-02', 'eu-west-1', { usd: 2, gCO2e: 3, kWh: 4, stoppedHours: 5 }, now);
+      await store.add('2026-03-03', 'eu-central-1', inc, now);
+      const day = await store.daily('2026-03-02');
+
+      // Assess
+      const central = day.find((d) => d.region === 'eu-central-1');
+      expect(day.map((d) => d.region).sort()).toEqual(['eu-central-1', 'eu-west-1']);
+      expect(central?.usd).toBeCloseTo(1.15, 9);
+      expect(central?.gCO2e).toBeCloseTo(15, 9);
+      expect(central?.stoppedHours).toBe(10);
+      expect(central?.runs).toBe(10);
+      expect(day.find((d) => d.region === 'eu-west-1')).toMatchObject({
+        usd: 2,
+        gCO2e: 3,
+        kWh: 4,
+        stoppedHours: 5,
+        runs: 1,
+      });
+    });
+
+    it('rejects a day that is not YYYY-MM-DD', async () => {
+      // Prepare
+      const store = new DynamoSavingsStore(table.doc, table.tableName);
+
+      // Act & Assess
+      await expect(store.daily('2026-3-2')).rejects.toThrow(InvalidDayError);
+    });
+  });
+});

@@ -1,0 +1,415 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeInstancesCommand,
+  type DescribeInstancesCommandInput,
+  EC2Client,
+  ModifyInstanceAttributeCommand,
+  StartInstancesCommand,
+  type StartInstancesCommandInput,
+  StopInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DynamoInstanceStateStore } from '../../lambdas/adapters/dynamodb/instance-state-store';
+import { DynamoLease } from '../../lambdas/adapters/dynamodb/lease';
+import { DynamoSavingsStore } from '../../lambdas/adapters/dynamodb/savings-store';
+import { Ec2Fleet, ec2ClientFactory } from '../../lambdas/adapters/ec2/fleet';
+import { staticPriceBook } from '../../lambdas/core/accounting/price-book';
+import { InMemoryCarbonStore } from '../../lambdas/core/carbon/in-memory-carbon-store';
+import { carbonLookupFromStore } from '../../lambdas/core/carbon/lookup';
+import type { CarbonReading } from '../../lambdas/core/carbon/reading';
+import { fixedClock } from '../../lambdas/core/clock';
+import { createSchedulerHandler } from '../../lambdas/handlers/scheduler';
+import { InvalidEventError } from '../../lambdas/handlers/shared/events';
+import { createTestTable } from '../support/dynamodb';
+
+/** dynalite creates tables asynchronously: wait until the new table answers. */
+async function activeTable() {
+  const table = await createTestTable();
+  for (let i = 0; i < 200; i += 1) {
+    const { Table } = await table.client.send(new DescribeTableCommand({ TableName: table.tableName }));
+    if (Table?.TableStatus === 'ACTIVE') break;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return table;
+}
+
+const ec2Mock = mockClient(EC2Client);
+const tables: Awaited<ReturnType<typeof createTestTable>>[] = [];
+
+afterAll(async () => {
+  await Promise.all(tables.map((t) => t.drop()));
+});
+
+/** Monday 2026-03-02 09:00 UTC, as an EventBridge scheduled event. */
+const SCHEDULED_EVENT = {
+  version: '0',
+  id: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa',
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '123456789012',
+  time: '2026-03-02T09:00:00Z',
+  region: 'eu-central-1',
+  resources: ['arn:aws:events:eu-central-1:123456789012:rule/carbon-scheduler'],
+  detail: {},
+};
+
+type Tags = Record<string, string>;
+
+function described(id: string, tags: Tags, state = 'stopped', extra: Record<string, unknown> = {}) {
+  return {
+    InstanceId: id,
+    InstanceType: 'm5.large',
+    State: { Code: state === 'running' ? 16 : 80, Name: state },
+    Placement: { AvailabilityZone: 'eu-central-1a' },
+    Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+    HibernationOptions: { Configured: false },
+    ...extra,
+  };
+}
+
+function reading(region: string, gCO2ePerKWh: number, observedAt: string): CarbonReading {
+  return {
+    region,
+    zone: 'DE',
+    provider: 'electricitymaps',
+    signal: 'average',
+    gCO2ePerKWh,
+    observedAt,
+    fetchedAt: observedAt,
+    isEstimated: false,
+    isForecast: false,
+  };
+}
+
+interface Setup {
+  config?: Record<string, unknown>;
+  carbon?: CarbonReading[];
+}
+
+/** A handler on a fresh dynalite table, the real EC2 adapter (mocked client) and an in-memory carbon cache. */
+async function setupHandler(options: Setup = {}) {
+  const table = await activeTable();
+  tables.push(table);
+  const carbonStore = new InMemoryCarbonStore();
+  await carbonStore.putReadings(options.carbon ?? [], new Date('2026-03-02T08:58:00Z'));
+  const metrics = new Metrics({ namespace: 'Test', serviceName: 'scheduler' });
+  const recorded: { name: string; value: number; dimensions: Record<string, string> }[] = [];
+  let dimensions: Record<string, string> = {};
+  vi.spyOn(metrics, 'addDimensions').mockImplementation((d) => {
+    dimensions = { ...d } as Record<string, string>;
+    return metrics;
+  });
+  vi.spyOn(metrics, 'addMetric').mockImplementation((name, _unit, value) => {
+    recorded.push({ name, value, dimensions });
+    return metrics;
+  });
+  vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => metrics);
+  const handler = createSchedulerHandler({
+    env: { CONFIG: JSON.stringify({ managedRegions: ['eu-central-1'], ...options.config }) },
+    clock: fixedClock('2026-03-02T09:00:00Z'),
+    metrics,
+    logger: new Logger({ logLevel: 'SILENT' }),
+    ports: (config) => ({
+      fleet: new Ec2Fleet(ec2ClientFactory({ maxAttempts: 1 })),
+      states: new DynamoInstanceStateStore(table.doc, table.tableName),
+      savings: new DynamoSavingsStore(table.doc, table.tableName),
+      lease: new DynamoLease(table.doc, table.tableName),
+      carbon: carbonLookupFromStore(carbonStore, { maxCachedAgeSeconds: config.carbon.maxDataAgeMinutes * 60 }),
+      prices: staticPriceBook({ 'eu-central-1': { 'm5.large': 0.115 } }),
+    }),
+  });
+  const items = async () =>
+    ((await table.doc.send(new ScanCommand({ TableName: table.tableName }))).Items ?? []) as Record<string, unknown>[];
+  return { handler, table, recorded, items };
+}
+
+function describeReturns(...pages: ReturnType<typeof described>[][]) {
+  const stub = ec2Mock.on(DescribeInstancesCommand);
+  pages.forEach((instances, i) => {
+    stub.resolvesOnce({
+      Reservations: [{ Instances: instances as never }],
+      ...(i < pages.length - 1 ? { NextToken: `page-${i + 2}` } : {}),
+    });
+  });
+}
+
+describe('Module: scheduler handler', () => {
+  beforeEach(() => {
+    ec2Mock.reset();
+    ec2Mock.on(StartInstancesCommand).resolves({});
+    ec2Mock.on(StopInstancesCommand).resolves({});
+    ec2Mock.on(ModifyInstanceAttributeCommand).resolves({});
+  });
+
+  describe('Function: handler', () => {
+    it('describes only tagged instances, page by page, then starts and stops in one call each', async () => {
+      // Prepare: Monday 09:00; carbon-aware at 350 g > 300 in eu-central-1 (cached 2 min ago)
+      const { handler, recorded } = await setupHandler({
+        carbon: [reading('eu-central-1', 350, '2026-03-02T08:58:00Z')],
+      });
+      describeReturns(
+        [
+          described('i-office1', { Schedule: 'office-hours' }),
+          described('i-office2', { Schedule: 'Office Hours + Weekend Shutdown' }),
+          described('i-green', { Schedule: 'carbon-aware' }, 'running'),
+        ],
+        [
+          described('i-always', { Schedule: 'always-on', ScheduleOverride: 'stopped' }, 'running'),
+          described('i-asg', { Schedule: 'office-hours', 'aws:autoscaling:groupName': 'web' }),
+          described('i-spot', { Schedule: 'office-hours' }, 'stopped', { InstanceLifecycle: 'spot' }),
+          described('i-bad', { Schedule: 'tea-time' }),
+        ],
+      );
+
+      // Act
+      const result = await handler(SCHEDULED_EVENT, { awsRequestId: 'req-1' });
+
+      // Assess
+      const filters = [
+        { Name: 'tag-key', Values: ['Schedule'] },
+        { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
+      ];
+      expect(ec2Mock.commandCalls(DescribeInstancesCommand).map((c) => c.args[0].input)).toEqual([
+        { Filters: filters, MaxResults: 1000 },
+        { Filters: filters, MaxResults: 1000, NextToken: 'page-2' },
+      ]);
+      expect(ec2Mock.commandCalls(StartInstancesCommand).map((c) => c.args[0].input)).toEqual([
+        { InstanceIds: ['i-office1', 'i-office2'] },
+      ]);
+      expect(ec2Mock.commandCalls(StopInstancesCommand).map((c) => c.args[0].input)).toEqual([
+        { InstanceIds: ['i-green'] },
+      ]);
+      expect(ec2Mock).not.toHaveReceivedCommand(ModifyInstanceAttributeCommand);
+      expect(result.status).toBe('completed');
+      expect(result.tick).toBe('2026-03-02T09:00:00.000Z');
+      expect(result.totals).toMatchObject({ instances: 7, managed: 4, start: 2, stop: 1, invalidTags: 1, skipped: 2 });
+      const green = result.plan.find((p) => p.instanceId === 'i-green');
+      expect(green?.reason).toContain('350 gCO2e/kWh (electricitymaps, cached, 2 min old), threshold 300');
+      expect(green?.carbon).toEqual({
+        gCO2ePerKWh: 350,
+        provider: 'electricitymaps',
+        ageSeconds: 120,
+        origin: 'cached',
+      });
+      expect(result.plan.find((p) => p.instanceId === 'i-always')?.action).toBe('none');
+
+      const metric = (name: string, dims: Record<string, string>) =>
+        recorded.find((m) => m.name === name && JSON.stringify(m.dimensions) === JSON.stringify(dims))?.value;
+      expect(metric('InstanceStartup', { Region: 'eu-central-1' })).toBe(2);
+      expect(metric('InstanceShutdown', { Region: 'eu-central-1' })).toBe(1);
+      expect(metric('ManagedInstances', { Region: 'eu-central-1' })).toBe(4);
+      expect(metric('ManagedInstances', { Region: 'eu-central-1', State: 'running' })).toBe(3);
+      expect(metric('ManagedInstances', { Region: 'eu-central-1', State: 'stopped' })).toBe(1);
+      expect(metric('InvalidScheduleTags', { Region: 'eu-central-1' })).toBe(1);
+      expect(metric('ActionErrors', { Region: 'eu-central-1', Action: 'start' })).toBe(0);
+      expect(
+        recorded.every((m) => Object.keys(m.dimensions).every((k) => ['Region', 'Action', 'State'].includes(k))),
+      ).toBe(true);
+    });
+
+    it('bisects a failing StartInstances batch and records the failure for the next run', async () => {
+      // Prepare
+      const { handler, table } = await setupHandler();
+      describeReturns([
+        described('i-1', { Schedule: 'office-hours' }),
+        described('i-2', { Schedule: 'office-hours' }),
+        described('i-3', { Schedule: 'office-hours' }),
+        described('i-4', { Schedule: 'office-hours' }),
+      ]);
+      ec2Mock.on(StartInstancesCommand).callsFake((input: StartInstancesCommandInput) => {
+        if (input.InstanceIds?.includes('i-3')) {
+          throw Object.assign(new Error('Insufficient capacity.'), { name: 'InsufficientInstanceCapacity' });
+        }
+        return {};
+      });
+
+      // Act
+      const result = await handler(SCHEDULED_EVENT);
+
+      // Assess: [1,2,3,4] ✗ → [1,2] ✓ → [3,4] ✗ → [3] ✗ → [4] ✓
+      expect(ec2Mock.commandCalls(StartInstancesCommand).map((c) => c.args[0].input.InstanceIds)).toEqual([
+        ['i-1', 'i-2', 'i-3', 'i-4'],
+        ['i-1', 'i-2'],
+        ['i-3', 'i-4'],
+        ['i-3'],
+        ['i-4'],
+      ]);
+      expect(result.totals.failed).toBe(1);
+      const state = await new DynamoInstanceStateStore(table.doc, table.tableName).loadRegion('eu-central-1');
+      expect(state.instances.get('i-3')).toMatchObject({
+        state: 'start_failed',
+        lastError: 'InsufficientInstanceCapacity: Insufficient capacity.',
+      });
+      expect(state.instances.get('i-4')?.state).toBe('running');
+    });
+
+    it('hibernates instances configured for it in their own StopInstances call', async () => {
+      // Prepare: 20:00, schedule asks for hibernation
+      const { handler } = await setupHandler({
+        config: { schedules: [{ name: 'dev', periods: [{ begintime: '08:00', endtime: '18:00' }], hibernate: true }] },
+      });
+      describeReturns([
+        described('i-h', { Schedule: 'dev' }, 'running', { HibernationOptions: { Configured: true } }),
+        described('i-n', { Schedule: 'dev' }, 'running'),
+      ]);
+
+      // Act
+      await handler({ ...SCHEDULED_EVENT, time: '2026-03-02T20:00:00Z' });
+
+      // Assess
+      expect(ec2Mock.commandCalls(StopInstancesCommand).map((c) => c.args[0].input)).toEqual([
+        { InstanceIds: ['i-h'], Hibernate: true },
+        { InstanceIds: ['i-n'] },
+      ]);
+    });
+
+    it('takes no second action when the same tick runs twice', async () => {
+      // Prepare: EC2 keeps reporting the instance stopped (the start is still in progress)
+      const { handler } = await setupHandler();
+      ec2Mock.on(DescribeInstancesCommand).resolves({
+        Reservations: [{ Instances: [described('i-1', { Schedule: 'office-hours' }) as never] }],
+      });
+
+      // Act
+      const first = await handler(SCHEDULED_EVENT);
+      const second = await handler({ ...SCHEDULED_EVENT, id: 'redelivered', time: '2026-03-02T09:02:00Z' });
+
+      // Assess
+      expect(ec2Mock).toHaveReceivedCommandTimes(StartInstancesCommand, 1);
+      expect(first.totals.start).toBe(1);
+      expect(second.totals.start).toBe(0);
+      expect(second.plan[0]?.reason).toContain('no state change (stored running)');
+    });
+
+    it('lets only one of two overlapping runs act (lease)', async () => {
+      // Prepare: run A blocks inside DescribeInstances until run B has finished
+      const { handler } = await setupHandler();
+      let releaseA!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        releaseA = resolve;
+      });
+      let describedOnce!: () => void;
+      const aInside = new Promise<void>((resolve) => {
+        describedOnce = resolve;
+      });
+      ec2Mock.on(DescribeInstancesCommand).callsFake(async (_input: DescribeInstancesCommandInput) => {
+        describedOnce();
+        await gate;
+        return { Reservations: [{ Instances: [described('i-1', { Schedule: 'office-hours' })] }] };
+      });
+
+      // Act
+      const runA = handler(SCHEDULED_EVENT, { awsRequestId: 'run-a' });
+      await aInside;
+      const b = await handler(SCHEDULED_EVENT, { awsRequestId: 'run-b' });
+      releaseA();
+      const a = await runA;
+
+      // Assess
+      expect(b.status).toBe('skipped');
+      expect(b.skippedReason).toContain('run-a');
+      expect(a.status).toBe('completed');
+      expect(ec2Mock).toHaveReceivedCommandTimes(DescribeInstancesCommand, 1);
+      expect(ec2Mock).toHaveReceivedCommandTimes(StartInstancesCommand, 1);
+    });
+
+    it('dry run: returns the plan, mutates nothing, writes nothing, takes no lease', async () => {
+      // Prepare
+      const { handler, items } = await setupHandler();
+      describeReturns([
+        described('i-1', { Schedule: 'office-hours' }),
+        described('i-2', { Schedule: 'office-hours' }, 'running'),
+      ]);
+
+      // Act
+      const result = await handler({ dryRun: true, at: '2026-03-07T12:00:00Z' });
+
+      // Assess: Saturday: i-2 would be stopped
+      expect(result.dryRun).toBe(true);
+      expect(result.at).toBe('2026-03-07T12:00:00.000Z');
+      expect(result.plan.map((p) => [p.instanceId, p.desired, p.action, p.result])).toEqual([
+        ['i-1', 'stopped', 'none', undefined],
+        ['i-2', 'stopped', 'stop', 'planned'],
+      ]);
+      expect(ec2Mock).not.toHaveReceivedCommand(StartInstancesCommand);
+      expect(ec2Mock).not.toHaveReceivedCommand(StopInstancesCommand);
+      expect(ec2Mock).not.toHaveReceivedCommand(ModifyInstanceAttributeCommand);
+      expect(await items()).toEqual([]);
+    });
+
+    it('config dryRun makes every run a dry run', async () => {
+      // Prepare
+      const { handler, items } = await setupHandler({ config: { dryRun: true } });
+      describeReturns([described('i-1', { Schedule: 'office-hours' })]);
+
+      // Act
+      const result = await handler(SCHEDULED_EVENT);
+
+      // Assess
+      expect(result.dryRun).toBe(true);
+      expect(result.plan[0]).toMatchObject({ action: 'start', result: 'planned' });
+      expect(ec2Mock).not.toHaveReceivedCommand(StartInstancesCommand);
+      expect(await items()).toEqual([]);
+    });
+
+    it('without live or cached carbon data, carbon-aware instances are not stopped', async () => {
+      // Prepare: no reading in the cache → static annual factor
+      const { handler } = await setupHandler();
+      describeReturns([described('i-green', { Schedule: 'carbon-aware' }, 'running')]);
+
+      // Act
+      const result = await handler(SCHEDULED_EVENT);
+
+      // Assess
+      expect(ec2Mock).not.toHaveReceivedCommand(StopInstancesCommand);
+      expect(result.plan[0]?.carbon.origin).toBe('static');
+      expect(result.plan[0]?.reason).toContain('pause-when-dirty holds');
+    });
+
+    it('records state and history, and keeps a failed region from stopping the others', async () => {
+      // Prepare: eu-west-1 denies DescribeInstances
+      const { handler, table } = await setupHandler({ config: { managedRegions: ['eu-central-1', 'eu-west-1'] } });
+      ec2Mock.on(DescribeInstancesCommand).callsFake(async (_input, getClient) => {
+        const region = await getClient().config.region();
+        if (region === 'eu-west-1') {
+          throw Object.assign(new Error('You are not authorized to perform this operation.'), {
+            name: 'UnauthorizedOperation',
+          });
+        }
+        return { Reservations: [{ Instances: [described('i-1', { Schedule: 'office-hours' })] }] };
+      });
+
+      // Act
+      const result = await handler(SCHEDULED_EVENT);
+
+      // Assess
+      expect(result.errors).toEqual([
+        { region: 'eu-west-1', message: 'UnauthorizedOperation: You are not authorized to perform this operation.' },
+      ]);
+      expect(ec2Mock).toHaveReceivedCommandWith(StartInstancesCommand, { InstanceIds: ['i-1'] });
+      const history = await table.doc.send(
+        new QueryCommand({
+          TableName: table.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'HISTORY#eu-central-1#i-1' },
+        }),
+      );
+      expect(history.Items?.map((i) => i.sk)).toEqual(['2026-03-02T09:00:00.000Z#start']);
+    });
+
+    it('rejects malformed events and `at` on a real run', async () => {
+      // Prepare
+      const { handler } = await setupHandler();
+
+      // Act & Assess
+      await expect(handler({ dryrun: true })).rejects.toThrow(InvalidEventError);
+      await expect(handler({ at: '2026-03-02T09:00:00Z' })).rejects.toThrow(/only allowed with "dryRun": true/);
+      await expect(handler({ dryRun: 'yes' })).rejects.toThrow(/dryRun/);
+      expect(ec2Mock).not.toHaveReceivedAnyCommand();
+    });
+  });
+});
