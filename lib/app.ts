@@ -49,6 +49,7 @@ export function addProductStacks(app: App, config: Config, account: string | und
       thresholdGCO2ePerKWh: config.thresholdFor(region),
     })),
     maxDataAgeMinutes: config.carbon.maxDataAgeMinutes,
+    liveCarbonRegions: liveCarbonRegions(config),
     alarmEmails: config.alarms.emails,
     runbookUrl: config.alarms.runbookUrl,
   });
@@ -64,6 +65,20 @@ export function addProductStacks(app: App, config: Config, account: string | und
       }),
   );
   return { controlPlane, workers };
+}
+
+/**
+ * Regions that can get live carbon data with this configuration: every region when an Electricity Maps or
+ * WattTime secret is configured (and the provider is enabled), and eu-west-2 when the keyless UK Carbon Intensity
+ * API is enabled. Only these get a "carbon data stale" alarm: a static-only region has no age to watch.
+ */
+export function liveCarbonRegions(config: Config): string[] {
+  const providers = config.carbon.providers;
+  const keyed =
+    (providers.includes('electricitymaps') && config.carbon.secrets.electricitymaps !== undefined) ||
+    (providers.includes('watttime') && config.carbon.secrets.watttime !== undefined);
+  if (keyed) return [...config.carbonRegions];
+  return config.carbonRegions.filter((region) => region === 'eu-west-2' && providers.includes('uk-carbon-intensity'));
 }
 
 /** Run the AWS Solutions cdk-nag pack over everything in `app`; findings become synth errors. */

@@ -29,6 +29,11 @@ export interface ObservabilityProps {
   readonly workerFunctionName: string;
   /** Carbon data older than this raises an alarm, minutes. */
   readonly maxDataAgeMinutes: number;
+  /**
+   * Regions that can receive live data; only these get a staleness alarm (treating missing data as breaching, so a
+   * fetcher that stopped reporting raises it). Static-only regions have no age to watch.
+   */
+  readonly liveCarbonRegions: readonly string[];
   readonly fetchIntervalMinutes: number;
   /** Control-plane functions (errors, throttles, duration, DLQ). */
   readonly functions: readonly WatchedFunction[];
@@ -90,7 +95,7 @@ export class Observability extends Construct {
       });
     }
     const agePeriod = Duration.minutes(Math.max(5, props.fetchIntervalMinutes));
-    for (const { region } of props.carbonRegions) {
+    for (const region of props.liveCarbonRegions) {
       alarm(`CarbonDataStale${pascal(region)}`, {
         alarmDescription: `Carbon data for ${region} is older than ${props.maxDataAgeMinutes} minutes, or the fetcher stopped reporting it. Decisions fall back to cached or static values.`,
         metric: productMetric(ns, 'CarbonDataAge', { Region: region }, { statistic: 'Minimum', period: agePeriod }),

@@ -42,6 +42,8 @@ export interface ControlPlaneStackProps extends StackProps {
   /** Regions graphed on the dashboard and watched for stale data, with their thresholds in gCO2e/kWh. */
   readonly carbonRegions: readonly { region: string; thresholdGCO2ePerKWh: number }[];
   readonly maxDataAgeMinutes: number;
+  /** Regions that can receive live carbon data (they get a staleness alarm). */
+  readonly liveCarbonRegions: readonly string[];
   readonly alarmEmails: readonly string[];
   readonly runbookUrl: string;
 }
@@ -214,6 +216,7 @@ export class ControlPlaneStack extends Stack {
       workerRegions: props.workerRegions,
       workerFunctionName: WORKER_FUNCTION_NAME,
       maxDataAgeMinutes: props.maxDataAgeMinutes,
+      liveCarbonRegions: props.liveCarbonRegions,
       fetchIntervalMinutes: props.fetchIntervalMinutes,
       functions: [
         { label: 'CarbonFetcher', fn: this.fetcher },

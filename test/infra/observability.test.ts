@@ -119,7 +119,7 @@ describe('Module: observability', () => {
       const { stacks } = buildTestApp({
         managedRegions: ['eu-central-1'],
         workerRegions: ['eu-north-1'],
-        carbon: { maxDataAgeMinutes: 90 },
+        carbon: { maxDataAgeMinutes: 90, secrets: { electricitymaps: 'prod/em' } },
         alarms: { emails: ['finops@example.com'] },
       });
       const template = templateOf(stacks.controlPlane);
@@ -160,6 +160,25 @@ describe('Module: observability', () => {
           ]),
         },
       });
+    });
+
+    it('watches carbon data age only where live data is possible: keyed providers everywhere, UK keyless in eu-west-2', () => {
+      // Prepare
+      const keyless = templateOf(
+        buildTestApp({ managedRegions: ['eu-central-1', 'eu-west-2'], workerRegions: ['eu-north-1'] }).stacks
+          .controlPlane,
+      );
+      const staticOnly = templateOf(
+        buildTestApp({ workerRegions: ['eu-north-1'], carbon: { providers: ['static'] } }).stacks.controlPlane,
+      );
+
+      // Assess
+      const staleAlarms = (t: ReturnType<typeof templateOf>) =>
+        Object.values(t.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'CarbonDataAge' } })).map(
+          (a) => (a.Properties.Dimensions as { Name: string; Value: string }[]).find((d) => d.Name === 'Region')?.Value,
+        );
+      expect(staleAlarms(keyless)).toEqual(['eu-west-2']);
+      expect(staleAlarms(staticOnly)).toEqual([]);
     });
 
     it('watches each worker region’s errors and dead letters with a topic in that region', () => {
