@@ -20,7 +20,7 @@ export const METRICS = {
   InstanceStartup: { service: 'scheduler', unit: 'Count', dimensions: ['Region'] },
   /** Instances stopped. Dimensions: Region. */
   InstanceShutdown: { service: 'scheduler', unit: 'Count', dimensions: ['Region'] },
-  /** Instances under management, by their state after the run. Dimensions: Region, State. */
+  /** Instances under management, by their state after the run. Dimensions: Region, State (and Region alone: all). */
   ManagedInstances: { service: 'scheduler', unit: 'Count', dimensions: ['Region', 'State'] },
   /** Dollars saved by stopped instance-hours since the previous run. Dimensions: Region. */
   CostSavings: { service: 'scheduler', unit: 'None', dimensions: ['Region'] },

@@ -175,7 +175,7 @@ export function createSchedulerHandler(overrides: Partial<SchedulerDeps> = {}) {
     for (const warning of result.warnings) logger.warn('scheduler warning', warning);
     if (result.status === 'skipped') logger.warn('scheduler run skipped', { reason: result.skippedReason, tick });
     if (!dryRun && result.status === 'completed')
-      publishSchedulerMetrics(deps.metrics, schedulerMetrics(result.regions));
+      publishSchedulerMetrics(deps.metrics, schedulerMetrics(result.regions, result.runningTotals));
     const calls: RegionCalls = { describe: 0, start: 0, stop: 0, modify: 0, instanceWrites: 0 };
     for (const region of result.regions) {
       for (const key of Object.keys(calls) as (keyof RegionCalls)[]) calls[key] += region.calls[key];

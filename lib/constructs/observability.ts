@@ -43,7 +43,7 @@ export interface ObservabilityProps {
   readonly alarmEmails: readonly string[];
   /** Where the dashboard's help text links to (the README's runbook). */
   readonly runbookUrl: string;
-  /** EC2 actions whose failures are counted (dimension `Action` of `ActionErrors`). */
+  /** EC2 actions whose failures are counted (dimension `Action` of `ActionErrors`); default start, stop, resize, describe. */
   readonly actions?: readonly string[];
 }
 
@@ -105,7 +105,7 @@ export class Observability extends Construct {
         treatMissingData: cw.TreatMissingData.BREACHING,
       });
     }
-    const actions = props.actions ?? ['start', 'stop', 'resize'];
+    const actions = props.actions ?? ['start', 'stop', 'resize', 'describe'];
     const actionErrorMetrics: Record<string, cw.IMetric> = {};
     props.managedRegions.forEach((region, r) => {
       actions.forEach((action, a) => {

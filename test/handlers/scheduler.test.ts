@@ -207,8 +207,15 @@ describe('Module: scheduler handler', () => {
       expect(metric('InvalidScheduleTags', { Region: 'eu-central-1' })).toBe(1);
       expect(metric('ActionErrors', { Region: 'eu-central-1', Action: 'start' })).toBe(0);
       expect(
-        recorded.every((m) => Object.keys(m.dimensions).every((k) => ['Region', 'Action', 'State'].includes(k))),
+        recorded.every((m) =>
+          Object.keys(m.dimensions).every((k) => ['Region', 'Action', 'State', 'Period'].includes(k)),
+        ),
       ).toBe(true);
+      // Running totals for the dashboard: nothing was stopped before this first run, so all are 0
+      for (const Period of ['Today', 'Month', 'Total']) {
+        expect(metric('CostSavingsTotal', { Period })).toBe(0);
+        expect(metric('CarbonAvoidedTotal', { Period })).toBe(0);
+      }
     });
 
     it('bisects a failing StartInstances batch and records the failure for the next run', async () => {

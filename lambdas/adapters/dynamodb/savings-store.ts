@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { SavingsIncrement, SavingsStore } from '../../core/scheduler/ports';
+import type { RunningTotals, SavingsAmount, SavingsIncrement, SavingsStore } from '../../core/scheduler/ports';
 
 /**
  * Daily savings totals in the product's table: item `SAVINGS#<yyyy-mm-dd>` / `<region>` with `usd`, `gCO2e`, `kWh`,
@@ -17,6 +17,20 @@ export interface DailySavings extends SavingsIncrement {
 }
 
 export const savingsPartitionKey = (day: string) => `SAVINGS#${day}`;
+
+/**
+ * Running totals over all regions live in their own partitions (`SAVINGS_TOTAL#DAY#<yyyy-mm-dd>`,
+ * `SAVINGS_TOTAL#MONTH#<yyyy-mm>`, `SAVINGS_TOTAL#ALL`, sort key `ALL`) so that per-day reads of `SAVINGS#<day>`
+ * only ever see regions.
+ */
+export function runningTotalKeys(now: Date): Record<keyof RunningTotals, { pk: string; sk: string }> {
+  const iso = now.toISOString();
+  return {
+    Today: { pk: `SAVINGS_TOTAL#DAY#${iso.slice(0, 10)}`, sk: 'ALL' },
+    Month: { pk: `SAVINGS_TOTAL#MONTH#${iso.slice(0, 7)}`, sk: 'ALL' },
+    Total: { pk: 'SAVINGS_TOTAL#ALL', sk: 'ALL' },
+  };
+}
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -58,6 +72,24 @@ export class DynamoSavingsStore implements SavingsStore {
     );
   }
 
+  async addRunningTotals(increment: SavingsAmount, now: Date): Promise<RunningTotals> {
+    const keys = runningTotalKeys(now);
+    const add = async (key: { pk: string; sk: string }): Promise<SavingsAmount> => {
+      const result = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'ADD usd :usd, gCO2e :g SET updatedAt = :now',
+          ExpressionAttributeValues: { ':usd': increment.usd, ':g': increment.gCO2e, ':now': now.toISOString() },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return { usd: Number(result.Attributes?.usd ?? 0), gCO2e: Number(result.Attributes?.gCO2e ?? 0) };
+    };
+    const [Today, Month, Total] = await Promise.all([add(keys.Today), add(keys.Month), add(keys.Total)]);
+    return { Today, Month, Total };
+  }
+
   /** Every region's totals of `day`. @throws {InvalidDayError} */
   async daily(day: string): Promise<DailySavings[]> {
     if (!DAY.test(day)) throw new InvalidDayError(day);
@@ -93,6 +125,18 @@ export class DynamoSavingsStore implements SavingsStore {
 /** The savings store in memory (tests, benchmark). Key `day|region`. */
 export class InMemorySavingsStore implements SavingsStore {
   readonly totals = new Map<string, SavingsIncrement & { runs: number }>();
+  readonly running = new Map<string, SavingsAmount>();
+
+  async addRunningTotals(increment: SavingsAmount, now: Date): Promise<RunningTotals> {
+    const keys = runningTotalKeys(now);
+    const add = (key: { pk: string }): SavingsAmount => {
+      const current = this.running.get(key.pk) ?? { usd: 0, gCO2e: 0 };
+      const next = { usd: current.usd + increment.usd, gCO2e: current.gCO2e + increment.gCO2e };
+      this.running.set(key.pk, next);
+      return next;
+    };
+    return { Today: add(keys.Today), Month: add(keys.Month), Total: add(keys.Total) };
+  }
 
   async add(day: string, region: string, increment: SavingsIncrement): Promise<void> {
     if (!DAY.test(day)) throw new InvalidDayError(day);

@@ -1,4 +1,5 @@
 import type { ExecutedDecision, RegionResult } from './execute-region';
+import type { RunningTotals } from './ports';
 
 /**
  * CloudWatch metrics of a run, as data (the handler publishes them as EMF through Powertools). Dimensions are
@@ -13,7 +14,9 @@ export interface MetricDatum {
     | 'CostSavings'
     | 'CarbonAvoided'
     | 'ActionErrors'
-    | 'InvalidScheduleTags';
+    | 'InvalidScheduleTags'
+    | 'CostSavingsTotal'
+    | 'CarbonAvoidedTotal';
   /** `Count`, or `None` for USD and grams (CloudWatch has no currency or mass unit). */
   readonly unit: 'Count' | 'None';
   readonly value: number;
@@ -33,10 +36,23 @@ function stateAfter(d: ExecutedDecision): 'running' | 'stopped' {
  * - `CostSavings` {Region} USD and `CarbonAvoided` {Region} gCO2e added this run;
  * - `ActionErrors` {Region, Action}: failed starts, stops, resizes (a resize reverted to the old type counts), and
  *   `describe` when the region failed;
- * - `InvalidScheduleTags` {Region}.
+ * - `InvalidScheduleTags` {Region};
+ * - `CostSavingsTotal` / `CarbonAvoidedTotal` {Period = Today | Month | Total}: the running totals after the run
+ *   (UTC day and month), so the dashboard shows exact figures as single values.
  */
-export function schedulerMetrics(regions: readonly RegionResult[]): MetricDatum[] {
+export function schedulerMetrics(regions: readonly RegionResult[], runningTotals?: RunningTotals): MetricDatum[] {
   const out: MetricDatum[] = [];
+  if (runningTotals) {
+    for (const Period of ['Today', 'Month', 'Total'] as const) {
+      out.push({ name: 'CostSavingsTotal', unit: 'None', value: runningTotals[Period].usd, dimensions: { Period } });
+      out.push({
+        name: 'CarbonAvoidedTotal',
+        unit: 'None',
+        value: runningTotals[Period].gCO2e,
+        dimensions: { Period },
+      });
+    }
+  }
   for (const r of regions) {
     const Region = r.region;
     if (r.error) {

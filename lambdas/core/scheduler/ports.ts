@@ -57,10 +57,28 @@ export interface SavingsIncrement {
   readonly stoppedHours: number;
 }
 
+/** Money and carbon of one running total. */
+export interface SavingsAmount {
+  readonly usd: number;
+  readonly gCO2e: number;
+}
+
+/** Running totals over all regions after a run: the UTC day and month of the run, and since installation. */
+export interface RunningTotals {
+  readonly Today: SavingsAmount;
+  readonly Month: SavingsAmount;
+  readonly Total: SavingsAmount;
+}
+
 /** Daily savings totals (DynamoDB `SAVINGS#<yyyy-mm-dd>` / `<region>`, atomic ADD). */
 export interface SavingsStore {
   /** Add to the totals of `day` (UTC `YYYY-MM-DD`) and `region`. */
   add(day: string, region: string, increment: SavingsIncrement, now: Date): Promise<void>;
+  /**
+   * Add a run's savings (all regions) to the running totals of the UTC day and month of `now` and the all-time
+   * total, and return the totals after the addition (adding zero reads them). Used for the dashboard's single values.
+   */
+  addRunningTotals(increment: SavingsAmount, now: Date): Promise<RunningTotals>;
 }
 
 /** Why a lease was not acquired. */

@@ -8,7 +8,7 @@ import { carbonInputFromSourced } from './carbon-input';
 import type { DecisionConfig } from './decide-instance';
 import { type ExecutedDecision, executeRegion, type RegionPorts, type RegionResult } from './execute-region';
 import { type PlanEntry, type PlanTotals, planEntry, planTotals } from './plan';
-import type { Lease, SavingsIncrement } from './ports';
+import type { Lease, RunningTotals, SavingsIncrement } from './ports';
 import { addSavings, NO_SAVINGS } from './savings';
 import { scheduleEvaluator } from './schedule-evaluator';
 
@@ -62,6 +62,8 @@ export interface SchedulerRunResult {
   readonly warnings: { readonly region: string; readonly message: string }[];
   /** Per-region results (decisions, calls, savings) for metrics and logs. */
   readonly regions: RegionResult[];
+  /** Running totals (UTC day, month, all time) after this run's savings were added; absent on dry runs. */
+  readonly runningTotals?: RunningTotals;
 }
 
 async function readCarbon(
@@ -148,14 +150,24 @@ export async function runScheduler(input: SchedulerRunInput, ports: SchedulerPor
     );
     const decisions = results.flatMap((r) => r.decisions);
     const savings = results.reduce((sum, r) => addSavings(sum, r.savings), NO_SAVINGS);
+    const warnings = results.flatMap((r) => r.warnings.map((message) => ({ region: r.region, message })));
+    let runningTotals: RunningTotals | undefined;
+    if (!dryRun && ports.savings) {
+      try {
+        runningTotals = await ports.savings.addRunningTotals({ usd: savings.usd, gCO2e: savings.gCO2e }, now);
+      } catch (error) {
+        warnings.push({ region: 'all', message: `running savings totals not updated: ${(error as Error).message}` });
+      }
+    }
     return {
       ...base,
       status: 'completed',
       plan: decisions.map(planEntry),
       totals: { ...planTotals(decisions), savings },
       errors: results.filter((r) => r.error).map((r) => ({ region: r.region, message: r.error! })),
-      warnings: results.flatMap((r) => r.warnings.map((message) => ({ region: r.region, message }))),
+      warnings,
       regions: results,
+      ...(runningTotals ? { runningTotals } : {}),
     };
   } finally {
     if (leased) {

@@ -61,4 +61,36 @@ describe('Module: savings-store', () => {
       await expect(store.daily('2026-3-2')).rejects.toThrow(InvalidDayError);
     });
   });
+
+  describe('Function: addRunningTotals', () => {
+    it('keeps today, this month and all-time totals across runs, resetting day and month at UTC boundaries', async () => {
+      // Prepare
+      const store = new DynamoSavingsStore(table.doc, table.tableName);
+
+      // Act: two runs on 31 Jan, one on 1 Feb (new day and month), one reading with a zero increment
+      await store.addRunningTotals({ usd: 1.25, gCO2e: 100 }, new Date('2026-01-31T10:00:00Z'));
+      await store.addRunningTotals({ usd: 0.75, gCO2e: 50 }, new Date('2026-01-31T23:55:00Z'));
+      await store.addRunningTotals({ usd: 2, gCO2e: 400 }, new Date('2026-02-01T00:05:00Z'));
+      const read = await store.addRunningTotals({ usd: 0, gCO2e: 0 }, new Date('2026-02-01T08:00:00Z'));
+
+      // Assess: by hand, Feb 1 = 2 USD / 400 g; February = the same; all time = 1.25 + 0.75 + 2 = 4 USD, 550 g
+      expect(read).toEqual({
+        Today: { usd: 2, gCO2e: 400 },
+        Month: { usd: 2, gCO2e: 400 },
+        Total: { usd: 4, gCO2e: 550 },
+      });
+    });
+
+    it('does not add items to the per-day partitions that reports read region by region', async () => {
+      // Prepare
+      const store = new DynamoSavingsStore(table.doc, table.tableName);
+
+      // Act
+      await store.addRunningTotals({ usd: 1, gCO2e: 1 }, new Date('2026-04-10T12:00:00Z'));
+      const day = await store.daily('2026-04-10');
+
+      // Assess
+      expect(day).toEqual([]);
+    });
+  });
 });

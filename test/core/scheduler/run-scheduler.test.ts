@@ -306,5 +306,31 @@ describe('Module: run-scheduler', () => {
       // 1 h at 300 g + 13 h at 200 g = 2900 g·h/kWh
       expect(record?.savedGCO2e).toBeCloseTo(kWhPerHour * 2900, 3);
     });
+
+    it('publishes the running totals of the UTC day, the month and all time after each real run', async () => {
+      // Prepare: the same instance and prices as above (0.115 USD and 0.0053540 kWh per stopped hour)
+      const facts = instance('i-a', { Schedule: 'office-hours' }, 'running');
+      const w = world([facts], {}, { 'eu-central-1': 300 });
+      const kWhPerHour = (4.7172 * 1.135) / 1000;
+
+      // Act: stop Monday 18:00, count 19:00 (1 h at 300 g), restart Tuesday 08:00 (13 h at 200 g)
+      await w.run('2026-03-02T18:00:00Z');
+      w.fleet.settle();
+      const monday = await w.run('2026-03-02T19:00:00Z');
+      const tuesday = await w.run('2026-03-03T08:00:00Z', { ports: { carbon: carbonAt({ 'eu-central-1': 200 }) } });
+      const dryRun = await w.run('2026-03-03T08:05:00Z', { dryRun: true });
+      const metrics = schedulerMetrics(tuesday.regions, tuesday.runningTotals);
+      const value = (name: string, period: string) =>
+        metrics.find((m) => m.name === name && m.dimensions.Period === period)?.value;
+
+      // Assess: Tuesday alone is 13 h; March and all time are 14 h
+      expect(monday.runningTotals?.Today.usd).toBeCloseTo(0.115, 6);
+      expect(value('CostSavingsTotal', 'Today')).toBeCloseTo(13 * 0.115, 6);
+      expect(value('CostSavingsTotal', 'Month')).toBeCloseTo(14 * 0.115, 6);
+      expect(value('CostSavingsTotal', 'Total')).toBeCloseTo(14 * 0.115, 6);
+      expect(value('CarbonAvoidedTotal', 'Today')).toBeCloseTo(kWhPerHour * 13 * 200, 3);
+      expect(value('CarbonAvoidedTotal', 'Total')).toBeCloseTo(kWhPerHour * 2900, 3);
+      expect(dryRun.runningTotals).toBeUndefined();
+    });
   });
 });
