@@ -12,6 +12,7 @@ import type { Job } from '../../lambdas/core/dispatch/job-request';
 import { instanceSpecs } from '../../lambdas/core/ec2/instance-specs';
 import { loadConfig } from '../../lib/config';
 import { type CliContext, CliError, EXIT } from '../context';
+import { textTable } from '../format';
 import { checkRegion, describeProviders, fetchCliCarbon } from './regions';
 
 /** Duration assumed for `--kwh` without `--hours`, minutes (for the best-time search only). */
@@ -192,20 +193,6 @@ export function formatGrams(grams: number): string {
   return `${grams.toFixed(3)} g`;
 }
 
-function table(rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number>): string {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) =>
-          rightAligned.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!),
-        )
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
-
 /**
  * Compute the estimate (SPEC section 7): emissions of the job now in `region`, now in the best region (the
  * dispatcher's ranking: `rankRegions` over `region` ∪ candidates), and in `region` at the best start of its
@@ -351,7 +338,7 @@ function renderText(estimate: EstimateJson, providersLine: string | undefined): 
   const lines = [
     `Estimate at ${estimate.at}: ${what} = ${energy.kWh.toPrecision(4)} kWh in ${estimate.now.region}`,
     '',
-    table(rows, new Set([2, 4, 5])),
+    textTable(rows, new Set([2, 4, 5])),
     '',
     `Best time: ${estimate.bestTimeNote}.`,
     `Ranking (adjusted gCO2e/kWh): ${estimate.ranking.map((r) => `${r.rank}. ${r.region} ${r.adjustedGCO2ePerKWh.toFixed(1)}`).join(', ')}`,

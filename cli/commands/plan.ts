@@ -16,6 +16,7 @@ import { runTime } from '../../lambdas/core/scheduler/tick';
 import { readTrace, type Trace, TraceFormatError } from '../../lambdas/core/trace';
 import { loadConfig } from '../../lib/config';
 import { type CliContext, CliError, EXIT } from '../context';
+import { textTable } from '../format';
 import { fetchCliCarbon } from './regions';
 
 interface PlanOptions {
@@ -201,20 +202,6 @@ async function carbonSource(
   throw new CliError(`--carbon ${JSON.stringify(option)} is not allowed; use static, live or trace:FILE`, EXIT.usage);
 }
 
-function table(rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number>): string {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) =>
-          rightAligned.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!),
-        )
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
-
 function carbonCell(entry: FleetPlanEntry): string {
   const c = entry.decision.carbon;
   const source = c.origin === 'static' ? 'static' : c.origin === 'trace' ? 'trace' : c.provider;
@@ -257,7 +244,7 @@ function render(
   const lines = [
     `Plan at ${at.toISOString()} for ${fleetPath} (${entries.length} instances, carbon: ${totals.carbonSource})`,
     '',
-    table([header, ...rows], new Set([7, 8, 9, 10])),
+    textTable([header, ...rows], new Set([7, 8, 9, 10])),
     '',
     'Reasons:',
     ...entries.map(({ decision: d }) => `  ${d.instanceId}: ${d.reason}`),

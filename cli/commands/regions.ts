@@ -12,6 +12,7 @@ import { type CarbonStatusRow, carbonStatusRow, formatAgeSeconds } from '../../l
 import type { Config } from '../../lambdas/core/config/schema';
 import { loadConfig } from '../../lib/config';
 import { type CliContext, CliError, EXIT } from '../context';
+import { textTable } from '../format';
 
 /** What the CLI fetched for a set of regions, with the providers it could and could not use. */
 export interface CliCarbon {
@@ -114,20 +115,6 @@ export function describeProviders(carbon: CliCarbon): string {
   return `Live providers: ${live}.${unused ? ` Not used: ${unused}.` : ''}`;
 }
 
-function table(rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number>): string {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) =>
-          rightAligned.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!),
-        )
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
-
 const g = (value: number): string => value.toFixed(1);
 
 interface RegionsOptions {
@@ -182,7 +169,7 @@ export function registerRegions(program: Command, ctx: CliContext): void {
         describeAge(row),
       ]);
       ctx.out(`Regions ranked by adjusted carbon intensity at ${carbon.result.at}\n\n`);
-      ctx.out(`${table([header, ...body], new Set([0, 3, 4]))}\n\n`);
+      ctx.out(`${textTable([header, ...body], new Set([0, 3, 4]))}\n\n`);
       ctx.out(`${describeProviders(carbon)}\n`);
       if (rows.some((row) => row.signal === 'marginal')) {
         ctx.out('Marginal (WattTime) values are not comparable with thresholds written for average intensity.\n');

@@ -31,24 +31,13 @@ const CONFIG = JSON.stringify({
 
 const EM_VALUES: Record<string, number> = { DE: 250, GB: 120, 'US-MIDA-PJM': 431 };
 
-/** createTestTable, waiting until dynalite reports the table ACTIVE (it is CREATING for a moment after the call). */
-async function activeTestTable(): Promise<Awaited<ReturnType<typeof createTestTable>>> {
-  const created = await createTestTable();
-  for (let i = 0; i < 200; i += 1) {
-    const { Table } = await created.client.send(new DescribeTableCommand({ TableName: created.tableName }));
-    if (Table?.TableStatus === 'ACTIVE') return created;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error(`table ${created.tableName} did not become ACTIVE`);
-}
-
 let server: ReplayServer;
 let table: Awaited<ReturnType<typeof createTestTable>>;
 let stdout: string[];
 let logs: string[];
 
 beforeEach(async () => {
-  table = await activeTestTable();
+  table = await createTestTable();
   stdout = [];
   logs = [];
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {

@@ -26,17 +26,6 @@ import { createSchedulerHandler } from '../../lambdas/handlers/scheduler';
 import { InvalidEventError } from '../../lambdas/handlers/shared/events';
 import { createTestTable } from '../support/dynamodb';
 
-/** dynalite creates tables asynchronously: wait until the new table answers. */
-async function activeTable() {
-  const table = await createTestTable();
-  for (let i = 0; i < 200; i += 1) {
-    const { Table } = await table.client.send(new DescribeTableCommand({ TableName: table.tableName }));
-    if (Table?.TableStatus === 'ACTIVE') break;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return table;
-}
-
 const ec2Mock = mockClient(EC2Client);
 const tables: Awaited<ReturnType<typeof createTestTable>>[] = [];
 
@@ -92,7 +81,7 @@ interface Setup {
 
 /** A handler on a fresh dynalite table, the real EC2 adapter (mocked client) and an in-memory carbon cache. */
 async function setupHandler(options: Setup = {}) {
-  const table = await activeTable();
+  const table = await createTestTable();
   tables.push(table);
   const carbonStore = new InMemoryCarbonStore();
   await carbonStore.putReadings(options.carbon ?? [], new Date('2026-03-02T08:58:00Z'));

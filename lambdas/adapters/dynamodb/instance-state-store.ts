@@ -6,7 +6,7 @@ import type {
   RegionState,
 } from '../../core/scheduler/instance-state';
 import type { InstanceStateStore, RegionStateChanges } from '../../core/scheduler/ports';
-import { expiresAt } from './table';
+import { expiresAt, queryAll } from './table';
 
 /**
  * Scheduler state in the product's single table:
@@ -64,22 +64,15 @@ export class DynamoInstanceStateStore implements InstanceStateStore {
   async loadRegion(region: string): Promise<RegionState> {
     const instances = new Map<string, InstanceStateRecord>();
     let run: RegionRunRecord | undefined;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': instancePartitionKey(region) },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        if (item.sk === RUN_SORT_KEY) run = stripKeys(item) as unknown as RegionRunRecord;
-        else instances.set(String(item.sk), stripKeys(item) as unknown as InstanceStateRecord);
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': instancePartitionKey(region) },
+    });
+    for (const item of items) {
+      if (item.sk === RUN_SORT_KEY) run = stripKeys(item) as unknown as RegionRunRecord;
+      else instances.set(String(item.sk), stripKeys(item) as unknown as InstanceStateRecord);
+    }
     return { instances, ...(run ? { run } : {}) };
   }
 

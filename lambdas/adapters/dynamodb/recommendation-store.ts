@@ -14,7 +14,7 @@ import {
   RecommendationNotFoundError,
   type RecommendationStore,
 } from '../../core/rightsizing/recommendation-store';
-import { expiresAt } from './table';
+import { expiresAt, queryAll } from './table';
 
 /** Recommendations expire (DynamoDB TTL) this long after their last update: instances that are gone drop out. */
 export const RECOMMENDATION_TTL_DAYS = 30;
@@ -205,20 +205,11 @@ export class DynamoDbRecommendationStore implements RecommendationStore {
   }
 
   private async query(region: string, skPrefix: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const response = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': pk(region), ':prefix': skPrefix },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      items.push(...((response.Items ?? []) as Record<string, unknown>[]));
-      startKey = response.LastEvaluatedKey as Record<string, unknown> | undefined;
-    } while (startKey);
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk(region), ':prefix': skPrefix },
+    });
     return items;
   }
 }

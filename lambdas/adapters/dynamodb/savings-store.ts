@@ -1,5 +1,6 @@
-import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RunningTotals, SavingsAmount, SavingsIncrement, SavingsStore } from '../../core/scheduler/ports';
+import { queryAll } from './table';
 
 /**
  * Daily savings totals in the product's table: item `SAVINGS#<yyyy-mm-dd>` / `<region>` with `usd`, `gCO2e`, `kWh`,
@@ -93,31 +94,21 @@ export class DynamoSavingsStore implements SavingsStore {
   /** Every region's totals of `day`. @throws {InvalidDayError} */
   async daily(day: string): Promise<DailySavings[]> {
     if (!DAY.test(day)) throw new InvalidDayError(day);
-    const out: DailySavings[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': savingsPartitionKey(day) },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        out.push({
-          day,
-          region: String(item.sk),
-          usd: Number(item.usd ?? 0),
-          gCO2e: Number(item.gCO2e ?? 0),
-          kWh: Number(item.kWh ?? 0),
-          stoppedHours: Number(item.stoppedHours ?? 0),
-          runs: Number(item.runs ?? 0),
-          ...(item.updatedAt ? { updatedAt: String(item.updatedAt) } : {}),
-        });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': savingsPartitionKey(day) },
+    });
+    const out: DailySavings[] = items.map((item) => ({
+      day,
+      region: String(item.sk),
+      usd: Number(item.usd ?? 0),
+      gCO2e: Number(item.gCO2e ?? 0),
+      kWh: Number(item.kWh ?? 0),
+      stoppedHours: Number(item.stoppedHours ?? 0),
+      runs: Number(item.runs ?? 0),
+      ...(item.updatedAt ? { updatedAt: String(item.updatedAt) } : {}),
+    }));
     return out;
   }
 }

@@ -1,5 +1,5 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
 /**
  * The product's single DynamoDB table.
@@ -29,4 +29,19 @@ export function documentClient(config: DynamoDBClientConfig = {}): DynamoDBDocum
 /** Epoch seconds `minutes` after `now`, for the `expiresAt` TTL attribute. */
 export function expiresAt(now: Date, minutes: number): number {
   return Math.floor(now.getTime() / 1000) + Math.round(minutes * 60);
+}
+
+/**
+ * Every item of a Query, following `LastEvaluatedKey` page by page (the SDK's own paginator).
+ * @returns the items in key order
+ */
+export async function queryAll(
+  doc: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for await (const page of paginateQuery({ client: doc }, input)) {
+    items.push(...((page.Items ?? []) as Record<string, unknown>[]));
+  }
+  return items;
 }

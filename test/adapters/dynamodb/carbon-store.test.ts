@@ -21,22 +21,11 @@ function reading(region: string, grams: number, observedAt: string): CarbonReadi
   };
 }
 
-/** createTestTable, waiting until dynalite reports the table ACTIVE (it is CREATING for a moment after the call). */
-async function activeTestTable(): Promise<Awaited<ReturnType<typeof createTestTable>>> {
-  const created = await createTestTable();
-  for (let i = 0; i < 200; i += 1) {
-    const { Table } = await created.client.send(new DescribeTableCommand({ TableName: created.tableName }));
-    if (Table?.TableStatus === 'ACTIVE') return created;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error(`table ${created.tableName} did not become ACTIVE`);
-}
-
 let table: Awaited<ReturnType<typeof createTestTable>>;
 let store: DynamoCarbonStore;
 
 beforeEach(async () => {
-  table = await activeTestTable();
+  table = await createTestTable();
   store = new DynamoCarbonStore(table.doc, table.tableName, { ttlMinutes: 2880 });
 });
 

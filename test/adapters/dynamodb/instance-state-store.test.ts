@@ -5,21 +5,10 @@ import { DynamoInstanceStateStore } from '../../../lambdas/adapters/dynamodb/ins
 import type { HistoryEntry, InstanceStateRecord } from '../../../lambdas/core/scheduler/instance-state';
 import { createTestTable } from '../../support/dynamodb';
 
-/** dynalite creates tables asynchronously: wait until the new table answers. */
-async function activeTable() {
-  const table = await createTestTable();
-  for (let i = 0; i < 200; i += 1) {
-    const { Table } = await table.client.send(new DescribeTableCommand({ TableName: table.tableName }));
-    if (Table?.TableStatus === 'ACTIVE') break;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return table;
-}
-
 let table: Awaited<ReturnType<typeof createTestTable>>;
 
 beforeAll(async () => {
-  table = await activeTable();
+  table = await createTestTable();
 });
 afterAll(async () => {
   await table.drop();

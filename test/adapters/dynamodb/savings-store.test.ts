@@ -3,21 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoSavingsStore, InvalidDayError } from '../../../lambdas/adapters/dynamodb/savings-store';
 import { createTestTable } from '../../support/dynamodb';
 
-/** dynalite creates tables asynchronously: wait until the new table answers. */
-async function activeTable() {
-  const table = await createTestTable();
-  for (let i = 0; i < 200; i += 1) {
-    const { Table } = await table.client.send(new DescribeTableCommand({ TableName: table.tableName }));
-    if (Table?.TableStatus === 'ACTIVE') break;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return table;
-}
-
 let table: Awaited<ReturnType<typeof createTestTable>>;
 
 beforeAll(async () => {
-  table = await activeTable();
+  table = await createTestTable();
 });
 afterAll(async () => {
   await table.drop();
