@@ -149,28 +149,27 @@ export interface IntensityPoint {
   readonly gCO2ePerKWh: number;
 }
 
-/** The chosen start of a deferred run. */
+/** The chosen start of a deferred instance. */
 export interface DeferredStart {
   readonly startAt: Date;
-  /** Mean intensity over the run's duration from `startAt` (the slot's value when no duration is given), gCO2e/kWh. */
+  /** Intensity forecast for `startAt` (the value of the point covering it), gCO2e/kWh. */
   readonly meanGCO2ePerKWh: number;
 }
 
 /**
- * The cleanest start in `[windowStart, windowStart + maxDeferMinutes]`: candidates are `windowStart` itself (with
- * the value of the point covering it) and every point inside the window; each is scored by the time-weighted
- * mean intensity over `[start, start + durationMinutes)` (points are step functions: a value holds until the next
- * point; the last one for one median step), or by its own value when no duration is given. Ties go to the earliest.
- * Used by `defer-start` and by the backtest's `shift` scenario (window start = due time − window).
+ * The cleanest start in `[windowStart, windowStart + maxDeferMinutes]` for an instance, which has no known end:
+ * candidates are `windowStart` itself (with the value of the point covering it; points are step functions, the
+ * last one holding for one median step) and every point inside the window, each scored by its own value. Ties go
+ * to the earliest. For a job of known duration, score by the mean over the duration with
+ * `bestStartSlot` (lambdas/core/dispatch/best-start-slot.ts) instead.
  *
- * @param points forecast points, any order
+ * @param points forecast points, any order; non-finite values are ignored
  * @returns undefined when no point covers any candidate start
  */
 export function chooseDeferredStart(
   points: readonly IntensityPoint[],
   windowStart: TimeInput,
   maxDeferMinutes: number,
-  durationMinutes?: number,
 ): DeferredStart | undefined {
   const start = toMs(windowStart);
   const end = start + maxDeferMinutes * 60_000;
@@ -181,34 +180,17 @@ export function chooseDeferredStart(
   if (sorted.length === 0) return undefined;
   const gaps = sorted.slice(1).map((p, i) => p.at - sorted[i]!.at);
   const step = gaps.length > 0 ? gaps.sort((a, b) => a - b)[Math.floor(gaps.length / 2)]! : 60 * 60_000;
-  const endOf = (i: number) => (i + 1 < sorted.length ? sorted[i + 1]!.at : sorted[i]!.at + step);
-
-  const meanFrom = (from: number): number | undefined => {
-    if (durationMinutes === undefined || durationMinutes <= 0) {
-      const i = sorted.findLastIndex((p) => p.at <= from);
-      return i >= 0 && from < endOf(i) ? sorted[i]!.g : undefined;
-    }
-    const to = from + durationMinutes * 60_000;
-    let weighted = 0;
-    let covered = 0;
-    for (let i = 0; i < sorted.length; i += 1) {
-      const a = Math.max(from, sorted[i]!.at);
-      const b = Math.min(to, endOf(i));
-      if (b > a) {
-        weighted += sorted[i]!.g * (b - a);
-        covered += b - a;
-      }
-    }
-    return covered > 0 ? weighted / covered : undefined;
-  };
-
-  const candidates = [start, ...sorted.map((p) => p.at).filter((t) => t > start && t <= end)];
+  const covering = sorted.findLastIndex((p) => p.at <= start);
+  const candidates = [
+    ...(covering >= 0 && start < (sorted[covering + 1]?.at ?? sorted[covering]!.at + step)
+      ? [{ at: start, g: sorted[covering]!.g }]
+      : []),
+    ...sorted.filter((p) => p.at > start && p.at <= end),
+  ];
   let best: DeferredStart | undefined;
   for (const candidate of candidates) {
-    const mean = meanFrom(candidate);
-    if (mean === undefined) continue;
-    if (best === undefined || mean < best.meanGCO2ePerKWh) {
-      best = { startAt: new Date(candidate), meanGCO2ePerKWh: mean };
+    if (best === undefined || candidate.g < best.meanGCO2ePerKWh) {
+      best = { startAt: new Date(candidate.at), meanGCO2ePerKWh: candidate.g };
     }
   }
   return best;

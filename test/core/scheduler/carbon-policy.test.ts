@@ -129,15 +129,6 @@ describe('Module: carbon-policy', () => {
       expect(choice).toEqual({ startAt: new Date('2026-03-02T10:00:00Z'), meanGCO2ePerKWh: 200 });
     });
 
-    it('scores candidates by the mean over the run duration', () => {
-      // Act: 2 h runs starting 08:00..11:00: means 375, 275, 310, 260 → 11:00
-      const choice = chooseDeferredStart(points, '2026-03-02T08:00:00Z', 180, 120);
-
-      // Assess
-      expect(choice?.startAt.toISOString()).toBe('2026-03-02T11:00:00.000Z');
-      expect(choice?.meanGCO2ePerKWh).toBe(260);
-    });
-
     it('can start between points: the window start takes the value of the point covering it', () => {
       // Act: window from 10:30 for 60 min: 10:30 (200, covered by 10:00) vs 11:00 (420)
       const choice = chooseDeferredStart(points, '2026-03-02T10:30:00Z', 60);
