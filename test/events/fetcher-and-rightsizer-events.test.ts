@@ -14,7 +14,10 @@ describe('Module: events/', () => {
 
     // Assess: scheduler, dispatcher, fetcher and rightsizer (workers and the recorder are invoked by the product)
     for (const prefix of ['scheduler', 'dispatcher', 'carbon-fetcher', 'rightsizer']) {
-      expect([...prefixes].some((p) => p.startsWith(prefix)), prefix).toBe(true);
+      expect(
+        [...prefixes].some((p) => p.startsWith(prefix)),
+        prefix,
+      ).toBe(true);
     }
   });
 
