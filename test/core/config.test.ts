@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configFromJson, configToInput, resolveConfig } from '../../lambdas/core/config/resolve';
+import { configSchema } from '../../lambdas/core/config/schema';
 
 describe('Module: config', () => {
   describe('Function: resolveConfig', () => {
@@ -126,6 +128,23 @@ describe('Module: config', () => {
 
       // Assess
       expect(attempt).toThrow(/Invalid configuration \(CONFIG environment variable\):\n {2}- \(root\): not valid JSON/);
+    });
+
+    it('accepts the shipped carbon-scheduler.config.example.json, which sets every top-level field', () => {
+      // Prepare
+      const example = JSON.parse(
+        readFileSync(new URL('../../carbon-scheduler.config.example.json', import.meta.url), 'utf8'),
+      ) as Record<string, unknown>;
+      const documented = Object.keys(configSchema.shape).sort();
+
+      // Act
+      const config = resolveConfig(example, 'carbon-scheduler.config.example.json');
+
+      // Assess
+      expect(Object.keys(example).sort()).toEqual(documented);
+      expect(config.thresholdFor('eu-west-1')).toBe(250);
+      expect(config.hysteresisFor('eu-west-1')).toBe(25);
+      expect(config.schedules).toHaveLength(1);
     });
 
     it('reports every bad field at once', () => {
