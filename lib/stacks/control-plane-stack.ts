@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -229,6 +229,43 @@ export class ControlPlaneStack extends Stack {
       alarmEmails: props.alarmEmails,
       runbookUrl: props.runbookUrl,
     });
+
+    // Outputs: what a user needs to find and invoke after `cdk deploy` ----------------------------------------
+    const output = (name: string, value: string, description: string) =>
+      new CfnOutput(this, name, { value, description });
+    output(
+      'DashboardUrl',
+      `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards/dashboard/${this.observability.dashboard.dashboardName}`,
+      'CloudWatch dashboard of carbon intensity, actions, savings and health',
+    );
+    output(
+      'SchedulerFunctionName',
+      this.scheduler.function.functionName,
+      'EC2 scheduler; test with events/scheduler-dry-run.json',
+    );
+    output(
+      'CarbonFetcherFunctionName',
+      this.fetcher.function.functionName,
+      'Carbon fetcher; test with events/carbon-fetcher-dry-run.json',
+    );
+    output(
+      'DispatcherFunctionName',
+      this.dispatcher.function.functionName,
+      'Job dispatcher; invoke with events/dispatcher-*.json',
+    );
+    if (this.rightsizer) {
+      output(
+        'RightsizerFunctionName',
+        this.rightsizer.function.functionName,
+        'Rightsizer; test with events/rightsizer-dry-run.json',
+      );
+    }
+    output(
+      'StateTableName',
+      this.table.table.tableName,
+      'DynamoDB table of readings, state, savings, recommendations and jobs',
+    );
+    output('AlarmTopicArn', this.observability.topic.topicArn, 'SNS topic the alarms notify; subscribe to it');
 
     this.suppressFindings(schedulerRole);
   }

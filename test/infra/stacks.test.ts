@@ -216,6 +216,23 @@ describe('Module: infrastructure', () => {
       });
       expect(JSON.stringify(withoutSecrets.toJSON())).not.toContain('secretsmanager:GetSecretValue');
     });
+
+    it('outputs the dashboard URL and the names a user invokes or reads', () => {
+      // Prepare
+      const template = templateOf(buildTestApp({}).stacks.controlPlane);
+
+      // Assess
+      const outputs = Object.keys(template.findOutputs('*')).sort();
+      expect(outputs).toEqual([
+        'AlarmTopicArn',
+        'CarbonFetcherFunctionName',
+        'DashboardUrl',
+        'DispatcherFunctionName',
+        'RightsizerFunctionName',
+        'SchedulerFunctionName',
+        'StateTableName',
+      ]);
+    });
   });
 
   describe('Stack: workers', () => {
