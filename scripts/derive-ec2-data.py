@@ -193,10 +193,14 @@ with open(os.path.join(OUT, 'prices.generated.ts'), 'w', encoding='utf-8') as f:
     f.write(HEADER + '\n')
     f.write('/**\n * EC2 on-demand Linux shared-tenancy prices, USD per hour, one line per region:\n')
     f.write(' * `region|asOf|source|type=usdPerHour,...`. us-east-1 and GovCloud: Karpenter (Price List API, 2026-07-20);\n')
-    f.write(' * other regions: ec2instances.info (2024-04-03). Local Zones are not included.\n */\n')
-    f.write('export const PRICES_TABLE = `\n')
-    f.write('\n'.join(price_lines))
-    f.write('\n`;\n')
+    f.write(' * other regions: ec2instances.info (2024-04-03). Local Zones are not included.\n')
+    f.write(' * Stored gzip-compressed and base64-encoded (about 4x smaller in every Lambda bundle that prices instances);\n')
+    f.write(' * decode with `gunzipSync(Buffer.from(PRICES_TABLE_GZIP_BASE64, "base64")).toString("utf8")`.\n */\n')
+    import base64, gzip
+    packed = base64.b64encode(gzip.compress(('\n'.join(price_lines) + '\n').encode('utf-8'), compresslevel=9, mtime=0)).decode('ascii')
+    f.write("export const PRICES_TABLE_GZIP_BASE64 =\n  '")
+    f.write(packed)
+    f.write("';\n")
 
 # ---- power coefficients -------------------------------------------------------------------------------------------
 with open(os.path.join(OUT, 'power-coefficients.generated.ts'), 'w', encoding='utf-8') as f:

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoJobStore } from '../adapters/dynamodb/job-store';
 import { documentClient, TABLE_NAME_ENV } from '../adapters/dynamodb/table';
 import { type Clock, systemClock } from '../core/clock';

@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { z } from 'zod';
+import * as z from 'zod';
 import { fetchMetricData } from '../adapters/cloudwatch/metric-data';
 import { DynamoDbRecommendationStore } from '../adapters/dynamodb/recommendation-store';
 import { documentClient, TABLE_NAME_ENV } from '../adapters/dynamodb/table';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoCarbonStore } from '../adapters/dynamodb/carbon-store';
 import { DynamoInstanceStateStore } from '../adapters/dynamodb/instance-state-store';
 import { DynamoLease } from '../adapters/dynamodb/lease';

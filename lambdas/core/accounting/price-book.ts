@@ -1,4 +1,5 @@
-import { PRICES_TABLE } from '../ec2/data/prices.generated';
+import { gunzipSync } from 'node:zlib';
+import { PRICES_TABLE_GZIP_BASE64 } from '../ec2/data/prices.generated';
 
 /** An on-demand price and where it came from. */
 export interface PriceQuote {
@@ -32,7 +33,8 @@ let snapshot: Map<string, RegionPrices> | undefined;
 function snapshotTable(): Map<string, RegionPrices> {
   if (snapshot) return snapshot;
   const map = new Map<string, RegionPrices>();
-  for (const line of PRICES_TABLE.split('\n')) {
+  const table = gunzipSync(Buffer.from(PRICES_TABLE_GZIP_BASE64, 'base64')).toString('utf8');
+  for (const line of table.split('\n')) {
     if (line === '') continue;
     const [region, asOf, , pairs] = line.split('|');
     const prices = new Map<string, number>();

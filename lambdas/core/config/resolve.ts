@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { regionFacts } from '../carbon/region-facts';
 import { type Config, type ConfigInput, configSchema, DEFAULT_CARBON_THRESHOLDS } from './schema';
 

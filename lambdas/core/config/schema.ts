@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROVIDERS } from '../carbon/reading';
 import { KNOWN_REGIONS, regionFacts } from '../carbon/region-facts';
 import { validateScheduleDefinition } from '../schedule/validate-hook';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { JOB_ID_PATTERN, JOB_KIND_PATTERN } from './job-request';
 
 /**

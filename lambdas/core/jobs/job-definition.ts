@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { DispatchContext } from '../dispatch/worker-invocation';
 
 /** What a job handler gets besides its payload. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Fields every Lambda event accepts (SPEC section 7): `dryRun` plans without changing anything, `at` evaluates
