@@ -17,6 +17,7 @@ import { type Clock, systemClock } from '../core/clock';
 import { configFromJson } from '../core/config/resolve';
 import type { Config } from '../core/config/schema';
 import { ScheduleRegistry } from '../core/schedule';
+import { decisionLogLevel } from '../core/scheduler/decision-log';
 import type { ExecutedDecision, RegionCalls } from '../core/scheduler/execute-region';
 import { type MetricDatum, schedulerMetrics } from '../core/scheduler/metrics';
 import type { PlanEntry, PlanTotals } from '../core/scheduler/plan';
@@ -168,7 +169,10 @@ export function createSchedulerHandler(overrides: Partial<SchedulerDeps> = {}) {
 
     const result = await runScheduler(
       { now, tick, dryRun, config, registry, holder: context.awsRequestId ?? randomUUID(), leaseSeconds },
-      { ...deps.ports(config), log: (decision) => logger.info('scheduler decision', decisionLog(decision)) },
+      {
+        ...deps.ports(config),
+        log: (decision) => logger[decisionLogLevel(decision)]('scheduler decision', decisionLog(decision)),
+      },
     );
 
     for (const error of result.errors) logger.error('scheduler region failed', error);
