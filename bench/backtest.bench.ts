@@ -1,13 +1,15 @@
 import { createReadStream, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { forecastViews, mergeTraces, simulateDispatch, simulatePause, simulateShift } from '../lambdas/core/backtest';
 import { parseTrace, readTrace, type Trace, type TraceSeries } from '../lambdas/core/trace';
 import { type BenchFigure, peakRssMiB } from './figure';
 
 /**
  * Wall time of one-year backtests on real data: the 16 zones of 2023 from the green-dcc traces in
- * `BACKTEST_TRACES_DIR` (default /work/shared/data/traces, outside the repository) when present, else a synthetic
+ * `BACKTEST_TRACES_DIR` (default `../shared/data/traces` beside the repository, where the project's reference data
+ * lives; the traces are not in the repository) when present, else a synthetic
  * year (daily sine plus a weekly swing per zone, hourly). Figures:
  * - `backtest_trace_read_16zones_wall` — reading the 16 CSV files (8,760 rows each);
  * - `backtest_pause_1y_wall` — pause, DE, perfect forecast (the scheduler's pause-when-dirty every hour);
@@ -16,7 +18,8 @@ import { type BenchFigure, peakRssMiB } from './figure';
  * - `backtest_peak_rss` — peak resident memory of the process afterwards.
  */
 
-const TRACES_DIR = process.env.BACKTEST_TRACES_DIR ?? '/work/shared/data/traces';
+const TRACES_DIR =
+  process.env.BACKTEST_TRACES_DIR ?? fileURLToPath(new URL('../../shared/data/traces', import.meta.url));
 const YEAR = '2023';
 const HOURS = 8760;
 
