@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { DescribeTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WattTimeTokenCache } from '../../lambdas/adapters/carbon/watttime-token-cache';
 import { DynamoCarbonStore } from '../../lambdas/adapters/dynamodb/carbon-store';

@@ -1,6 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeInstancesCommand,
   type DescribeInstancesCommandInput,

@@ -1,4 +1,3 @@
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoLease } from '../../../lambdas/adapters/dynamodb/lease';
 import { createTestTable } from '../../support/dynamodb';

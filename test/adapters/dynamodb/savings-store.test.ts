@@ -1,4 +1,3 @@
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoSavingsStore, InvalidDayError } from '../../../lambdas/adapters/dynamodb/savings-store';
 import { createTestTable } from '../../support/dynamodb';
