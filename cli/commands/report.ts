@@ -2,11 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import {
-  DEFAULT_MAX_JOB_SCAN_ITEMS,
-  DynamoReportReader,
-  reportInputFromItems,
-} from '../../lambdas/adapters/dynamodb/report-reader';
+import { DynamoReportReader, reportInputFromItems } from '../../lambdas/adapters/dynamodb/report-reader';
 import { documentClient, TABLE_NAME_ENV } from '../../lambdas/adapters/dynamodb/table';
 import {
   backtestPeriod,
@@ -41,7 +37,6 @@ interface ReportOptions {
   config?: string;
   regions?: string;
   title?: string;
-  maxScanItems?: string;
 }
 
 /** What `report --out FILE --json` prints. */
@@ -96,14 +91,6 @@ function parseRegions(text: string | undefined): string[] | undefined {
     .filter((r) => r !== '');
   if (regions.length === 0) usage('--regions needs at least one region, e.g. --regions eu-central-1,eu-north-1');
   return regions.map((r) => checkRegion(r, '--regions'));
-}
-
-function parseMaxScanItems(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_MAX_JOB_SCAN_ITEMS;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1)
-    usage(`--max-scan-items ${JSON.stringify(text)} is not a whole number ≥ 1`);
-  return value;
 }
 
 /** The Chart.js UMD bundle, inlined into the HTML report. */
@@ -206,15 +193,10 @@ export function registerReport(program: Command, ctx: CliContext): void {
     .option('--regions <list>', 'comma-separated regions to report (default: from the configuration)')
     .option('--config <file>', 'configuration file (default: carbon-scheduler.config.json if present)')
     .option('--title <text>', 'title of the report')
-    .option(
-      '--max-scan-items <n>',
-      `items the Scan for job records may examine (default ${DEFAULT_MAX_JOB_SCAN_ITEMS})`,
-    )
     .action(async (options: ReportOptions, command: Command) => {
       const json = Boolean(command.optsWithGlobals().json);
       const format = parseFormat(options, json);
       const regions = parseRegions(options.regions);
-      const maxJobScanItems = parseMaxScanItems(options.maxScanItems);
       if (options.input && (options.table || options.region || options.endpointUrl)) {
         usage('--input reads a file; it cannot be combined with --table, --region or --endpoint-url');
       }
@@ -242,7 +224,6 @@ export function registerReport(program: Command, ctx: CliContext): void {
             period,
             carbonRegions: regions ?? config.carbonRegions,
             managedRegions: regions ?? config.managedRegions,
-            maxJobScanItems,
           });
           model = buildReport(input, build);
         } catch (error) {

@@ -1,8 +1,8 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DispatchDecision } from '../../core/dispatch/decision';
 import type { JobCompletion } from '../../core/dispatch/job-completion';
 import type { JobRecords, JobStore } from '../../core/dispatch/ports';
-import { expiresAt, TABLE_KEYS } from './table';
+import { expiresAt, queryAll, TABLE_KEYS } from './table';
 
 /** How long job decisions and outcomes are kept (DynamoDB TTL), days. */
 export const JOB_RECORD_TTL_DAYS = 90;
@@ -11,6 +11,12 @@ export const JOB_RECORD_TTL_DAYS = 90;
 export const jobPartitionKey = (jobId: string): string => `JOB#${jobId}`;
 /** Sort keys of a job's records. */
 export const JOB_SORT_KEYS = { decision: 'DECISION', outcome: 'OUTCOME' } as const;
+
+/**
+ * Partition key of the day index: every decision is also stored under `JOBS#<yyyy-mm-dd of decidedAt, UTC>` /
+ * `<decidedAt>#<jobId>`, so the decisions of a period are one Query per day instead of a table Scan.
+ */
+export const jobDayPartitionKey = (day: string): string => `JOBS#${day}`;
 
 const KEY_ATTRIBUTES = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, TABLE_KEYS.ttl, 'recordType'];
 
@@ -30,18 +36,62 @@ export class DynamoJobStore implements JobStore {
   ) {}
 
   async putDecision(decision: DispatchDecision): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...decision,
-          [TABLE_KEYS.partitionKey]: jobPartitionKey(decision.jobId),
-          [TABLE_KEYS.sortKey]: JOB_SORT_KEYS.decision,
-          [TABLE_KEYS.ttl]: expiresAt(new Date(decision.decidedAt), JOB_RECORD_TTL_DAYS * 24 * 60),
-          recordType: 'dispatch-decision',
-        },
-      }),
-    );
+    const ttl = expiresAt(new Date(decision.decidedAt), JOB_RECORD_TTL_DAYS * 24 * 60);
+    const put = (pk: string, sk: string) =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...decision,
+            [TABLE_KEYS.partitionKey]: pk,
+            [TABLE_KEYS.sortKey]: sk,
+            [TABLE_KEYS.ttl]: ttl,
+            recordType: 'dispatch-decision',
+          },
+        }),
+      );
+    await Promise.all([
+      put(jobPartitionKey(decision.jobId), JOB_SORT_KEYS.decision),
+      put(jobDayPartitionKey(decision.decidedAt.slice(0, 10)), `${decision.decidedAt}#${decision.jobId}`),
+    ]);
+  }
+
+  /**
+   * Decisions taken on `day` (UTC `YYYY-MM-DD`), in time order, from the day index: one paginated Query.
+   * A job re-decided later (a deferral that fired) appears on each day it was decided; the newest copy is the one
+   * under `JOB#<jobId>`.
+   */
+  async decisionsOnDay(day: string): Promise<DispatchDecision[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey },
+      ExpressionAttributeValues: { ':pk': jobDayPartitionKey(day) },
+    });
+    return items.map((item) => withoutKeys(item) as unknown as DispatchDecision);
+  }
+
+  /** Outcomes of `jobIds` (those that have one), with BatchGetItem in groups of 100, retrying unprocessed keys. */
+  async outcomes(jobIds: readonly string[]): Promise<Map<string, NonNullable<JobRecords['outcome']>>> {
+    const found = new Map<string, NonNullable<JobRecords['outcome']>>();
+    const unique = [...new Set(jobIds)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((jobId) => ({
+        [TABLE_KEYS.partitionKey]: jobPartitionKey(jobId),
+        [TABLE_KEYS.sortKey]: JOB_SORT_KEYS.outcome,
+      }));
+      for (let attempt = 0; keys && keys.length > 0 && attempt < 5; attempt += 1) {
+        const response = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }),
+        );
+        for (const item of response.Responses?.[this.tableName] ?? []) {
+          const outcome = withoutKeys(item) as NonNullable<JobRecords['outcome']>;
+          found.set(outcome.jobId, outcome);
+        }
+        keys = response.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
+      }
+    }
+    return found;
   }
 
   async putOutcome(outcome: JobCompletion, recordedAt: Date): Promise<void> {

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import pLimit from 'p-limit';
 import type { CarbonReading } from '../../core/carbon/reading';
 import type { ReportPeriod } from '../../core/report/period';
@@ -16,7 +16,7 @@ import type {
 import type { TableItem } from '../../core/report/table-export';
 import { carbonPartitionKey, READING_PREFIX } from './carbon-store';
 import { DynamoInstanceStateStore, historyPartitionKey, RUN_SORT_KEY } from './instance-state-store';
-import { JOB_SORT_KEYS } from './job-store';
+import { DynamoJobStore, JOB_SORT_KEYS } from './job-store';
 import { DynamoDbRecommendationStore } from './recommendation-store';
 import { DynamoSavingsStore } from './savings-store';
 import { queryAll, TABLE_KEYS } from './table';
@@ -32,15 +32,12 @@ import { queryAll, TABLE_KEYS } from './table';
  * | `INSTANCE#<region>` | `DynamoInstanceStateStore.loadRegion` (Query) | one per managed region |
  * | `HISTORY#<region>#<id>` | Query, `sk BETWEEN <from> AND <day after to>` | one per instance of those regions |
  * | `RIGHTSIZING#<region>` | `DynamoDbRecommendationStore.list` (Query) | one per managed region |
- * | `JOB#<jobId>` | **Scan** with a filter, paginated, bounded by `maxJobScanItems` | the whole table |
+ * | `JOBS#<day>` → `JOB#<jobId>` | `DynamoJobStore.decisionsOnDay` (Query), then `outcomes` (BatchGetItem) | one per day, one per 100 jobs |
  *
- * The Scan: job items are keyed by job id only, so no Query returns the jobs of a period. It reads (and is billed
- * for) every item of the table, page by page, and stops after `maxJobScanItems` items with a warning. A key that
- * removes it: a sparse GSI on the DECISION item (`gsi1pk = JOBDAY#<yyyy-mm-dd of decidedAt>`, `gsi1sk = decidedAt`)
- * — one Query per day; likewise history could carry `ACTIONS#<region>#<day>` for one Query per region and day
- * instead of one per instance (see docs/report.md).
+ * No Scan: dispatch decisions are also written under the day index `JOBS#<day>` by the job store. History could
+ * likewise carry `ACTIONS#<region>#<day>` for one Query per region and day instead of one per instance.
  *
- * IAM: dynamodb:Query and dynamodb:Scan on the table.
+ * IAM: dynamodb:Query and dynamodb:BatchGetItem on the table.
  */
 
 /** What to read. */
@@ -50,14 +47,9 @@ export interface ReportQuery {
   readonly carbonRegions: readonly string[];
   /** Regions whose instances, history and rightsizing recommendations are read. */
   readonly managedRegions: readonly string[];
-  /** Items the JOB# Scan may examine before it stops (default {@link DEFAULT_MAX_JOB_SCAN_ITEMS}). */
-  readonly maxJobScanItems?: number;
   /** Requests in flight at once (default 8). */
   readonly concurrency?: number;
 }
-
-/** Default bound of the JOB# Scan, items examined. */
-export const DEFAULT_MAX_JOB_SCAN_ITEMS = 500_000;
 
 type Item = Record<string, unknown>;
 
@@ -173,7 +165,7 @@ export class DynamoReportReader {
       Promise.all(carbon.map((region) => limit(() => this.readings(region, period)))),
       Promise.all(managed.map((region) => limit(() => stateStore.loadRegion(region)))),
       Promise.all(managed.map((region) => limit(() => recommendationStore.list(region)))),
-      this.jobs(period, query.maxJobScanItems ?? DEFAULT_MAX_JOB_SCAN_ITEMS),
+      this.jobs(period, limit),
     ]);
     const instances = regionStates.flatMap((state) => [...state.instances.values()]) as ReportInstance[];
     const history = (
@@ -192,14 +184,14 @@ export class DynamoReportReader {
       recommendations: recommendations.flat(),
       decisions: jobs.decisions,
       outcomes: jobs.outcomes,
-      warnings: jobs.warnings,
+      warnings: [],
       accessPaths: [
         `Query SAVINGS#<day> for each of the ${period.days.length} days.`,
         `Query CARBON#<region> (sort key READING#${period.from} … READING#${dayAfter(period)}) for ${carbon.length} regions.`,
         `Query INSTANCE#<region> and RIGHTSIZING#<region> for ${managed.length} regions.`,
         `Query HISTORY#<region>#<instanceId> (sort key ${period.from} … ${dayAfter(period)}) for ${instances.length} instances.`,
-        `Scan of the whole table filtered to JOB# items (${jobs.scanned} items examined in ${jobs.pages} pages): ` +
-          'job items have no key by date; see docs/report.md for the proposed index.',
+        `Query JOBS#<day> (the dispatch decisions' day index) for each of the ${period.days.length} days, then ` +
+          `BatchGetItem of ${jobs.decisions.length} job outcomes.`,
       ],
     };
   }
@@ -232,65 +224,29 @@ export class DynamoReportReader {
     return items.map(historyFromItem).filter((h): h is ReportHistoryEntry => h !== undefined);
   }
 
+  /**
+   * Decisions of the period from the day index (`JOBS#<day>`, one Query per day; a job decided twice, e.g. deferred
+   * then dispatched, keeps its newest decision) and their outcomes (BatchGetItem on `JOB#<jobId>` / `OUTCOME`).
+   */
   private async jobs(
     period: ReportPeriod,
-    maxItems: number,
-  ): Promise<{
-    decisions: ReportDecision[];
-    outcomes: ReportOutcome[];
-    warnings: string[];
-    scanned: number;
-    pages: number;
-  }> {
-    const decisions: ReportDecision[] = [];
-    const outcomes: ReportOutcome[] = [];
-    const warnings: string[] = [];
-    let scanned = 0;
-    let pages = 0;
-    let startKey: Item | undefined;
-    do {
-      const page = await this.doc.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression:
-            'begins_with(#pk, :job) AND (#sk = :outcome OR (#sk = :decision AND #decidedAt BETWEEN :from AND :to))',
-          ExpressionAttributeNames: {
-            '#pk': TABLE_KEYS.partitionKey,
-            '#sk': TABLE_KEYS.sortKey,
-            '#decidedAt': 'decidedAt',
-          },
-          ExpressionAttributeValues: {
-            ':job': 'JOB#',
-            ':decision': JOB_SORT_KEYS.decision,
-            ':outcome': JOB_SORT_KEYS.outcome,
-            ':from': period.startIso,
-            ':to': period.endIso,
-          },
-          Limit: Math.min(1000, Math.max(1, maxItems - scanned)),
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      pages += 1;
-      scanned += page.ScannedCount ?? 0;
-      for (const item of (page.Items ?? []) as Item[]) {
-        if (item[TABLE_KEYS.sortKey] === JOB_SORT_KEYS.decision) {
-          const decision = decisionFromItem(item);
-          if (decision) decisions.push(decision);
-        } else {
-          const outcome = outcomeFromItem(item);
-          if (outcome) outcomes.push(outcome);
-        }
-      }
-      startKey = page.LastEvaluatedKey as Item | undefined;
-      if (startKey && scanned >= maxItems) {
-        warnings.push(
-          `the Scan for dispatch records stopped after ${scanned} items (--max-scan-items ${maxItems}); ` +
-            'dispatch numbers may be incomplete',
-        );
-        break;
-      }
-    } while (startKey);
-    return { decisions, outcomes, warnings, scanned, pages };
+    limit: ReturnType<typeof pLimit>,
+  ): Promise<{ decisions: ReportDecision[]; outcomes: ReportOutcome[] }> {
+    const store = new DynamoJobStore(this.doc, this.tableName);
+    const perDay = await Promise.all(period.days.map((day) => limit(() => store.decisionsOnDay(day))));
+    const newest = new Map<string, ReportDecision>();
+    for (const raw of perDay.flat()) {
+      const decision = decisionFromItem(raw as unknown as Item);
+      if (!decision || decision.decidedAt < period.startIso || decision.decidedAt > period.endIso) continue;
+      const seen = newest.get(decision.jobId);
+      if (!seen || seen.decidedAt < decision.decidedAt) newest.set(decision.jobId, decision);
+    }
+    const decisions = [...newest.values()];
+    const found = await store.outcomes(decisions.map((d) => d.jobId));
+    const outcomes = [...found.values()]
+      .map((raw) => outcomeFromItem(raw as unknown as Item))
+      .filter((o): o is ReportOutcome => o !== undefined);
+    return { decisions, outcomes };
   }
 }
 

@@ -110,6 +110,43 @@ describe('Module: job-store', () => {
       expect(records.outcome).toEqual({ ...outcome, recordedAt: '2026-11-21T12:00:05.000Z' });
     });
 
+    it('indexes every decision by its UTC day, so a period is read with one Query per day', async () => {
+      // Prepare: job-1 (21 Nov, above) plus two more on 22 Nov, one just before midnight UTC on 21 Nov
+      const store = new DynamoJobStore(table.doc, table.tableName);
+      const late = { ...decision, jobId: 'job-late', decidedAt: '2026-11-21T23:59:59.000Z' };
+      const next = { ...decision, jobId: 'job-next', decidedAt: '2026-11-22T00:00:00.000Z' };
+
+      // Act
+      await store.putDecision(next);
+      await store.putDecision(late);
+      const day21 = await store.decisionsOnDay('2026-11-21');
+      const day22 = await store.decisionsOnDay('2026-11-22');
+
+      // Assess: in time order within the day; the index copy equals the decision
+      expect(day21.map((d) => d.jobId)).toEqual(['job-1', 'job-late']);
+      expect(day22).toEqual([next]);
+      expect(await store.decisionsOnDay('2026-11-20')).toEqual([]);
+    });
+
+    it('reads outcomes of many jobs in batches of 100, skipping jobs without one', async () => {
+      // Prepare: 150 outcomes (two BatchGet calls) and one job without an outcome
+      const store = new DynamoJobStore(table.doc, table.tableName);
+      const ids = Array.from({ length: 150 }, (_, i) => `batch-${i}`);
+      await Promise.all(ids.map((jobId) => store.putOutcome({ ...outcome, jobId }, new Date('2026-11-21T12:00:04Z'))));
+
+      // Act
+      const found = await store.outcomes([...ids, 'no-outcome', 'batch-0']);
+
+      // Assess
+      expect(found.size).toBe(150);
+      expect(found.get('batch-149')).toEqual({
+        ...outcome,
+        jobId: 'batch-149',
+        recordedAt: '2026-11-21T12:00:04.000Z',
+      });
+      expect(found.has('no-outcome')).toBe(false);
+    });
+
     it('returns nothing for an unknown job', async () => {
       // Act / Assess
       expect(await new DynamoJobStore(table.doc, table.tableName).getJob('nope')).toEqual({});

@@ -1,5 +1,5 @@
 import { ScanCommand as RawScanCommand } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DynamoReportReader,
@@ -79,7 +79,7 @@ describe('Module: report-reader', () => {
       expect(input.warnings).toEqual([]);
     });
 
-    it('uses Query on known partition keys for every family and one paginated Scan only for JOB# items', async () => {
+    it('uses Query on known partition keys for every family, a BatchGet for job outcomes, and never a Scan', async () => {
       // Prepare
       const { sent, restore } = recordCommands(table.doc);
       const reader = new DynamoReportReader(table.doc, table.tableName);
@@ -105,22 +105,14 @@ describe('Module: report-reader', () => {
       expect(partitions.filter((p) => p.startsWith('INSTANCE#'))).toHaveLength(2);
       expect(partitions.filter((p) => p.startsWith('RIGHTSIZING#'))).toHaveLength(2);
       expect(partitions.filter((p) => p.startsWith('HISTORY#'))).toHaveLength(3);
-      expect(queries.length).toBe(3 + 2 + 2 + 2 + 3);
-      expect(scans.length).toBeGreaterThanOrEqual(1);
-      for (const scan of scans) expect(String(scan.input.FilterExpression)).toContain('begins_with(#pk, :job)');
-    });
-
-    it('stops the JOB# Scan at maxJobScanItems and says so in a warning', async () => {
-      // Prepare
-      const reader = new DynamoReportReader(table.doc, table.tableName);
-
-      // Act
-      const input = await reader.read({ ...query, maxJobScanItems: 3 });
-
-      // Assess
-      expect(input.warnings).toHaveLength(1);
-      expect(input.warnings[0]).toMatch(/stopped after 3 items/);
-      expect(input.decisions.length).toBeLessThan(6);
+      expect(partitions.filter((p) => p.startsWith('JOBS#')).sort()).toEqual([
+        'JOBS#2026-11-23',
+        'JOBS#2026-11-24',
+        'JOBS#2026-11-25',
+      ]);
+      expect(queries.length).toBe(3 + 2 + 2 + 2 + 3 + 3);
+      expect(sent.filter((c) => c.name === BatchGetCommand.name)).toHaveLength(1);
+      expect(scans).toEqual([]);
     });
   });
 
