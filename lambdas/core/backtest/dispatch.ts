@@ -5,11 +5,11 @@ import type { ForecastView } from './forecast';
 import { localDateOf } from './local-time';
 import {
   type BacktestTotals,
+  backtestTotals,
   DailyAccumulator,
   type DailyRow,
   type Period,
   type ProgressCallback,
-  savingsFigures,
 } from './result';
 import { actualMean, pointsBetween, stepMinutesOf } from './series';
 
@@ -178,20 +178,12 @@ export function simulateDispatch(input: DispatchInput): DispatchResult {
   input.onProgress?.(submits.length, submits.length);
 
   const jobs = perJob.length;
-  const grams = { baseline: baselineSum * kWh, policy: policySum * kWh, oracle: oracleSum * kWh };
+  const sums = { baseline: baselineSum, policy: policySum, oracle: oracleSum };
   return {
     scenario: 'dispatch',
     home: home.actual.zone,
     zones: views.map((v) => v.actual.zone),
-    jobs,
-    jobHours: jobs * hours,
-    baselineIntensity: jobs > 0 ? baselineSum / jobs : null,
-    policyIntensity: jobs > 0 ? policySum / jobs : null,
-    oracleIntensity: jobs > 0 ? oracleSum / jobs : null,
-    baselineGCO2e: grams.baseline,
-    policyGCO2e: grams.policy,
-    oracleGCO2e: grams.oracle,
-    ...savingsFigures(grams.baseline, grams.policy, grams.oracle),
+    ...backtestTotals(jobs, jobs * hours, sums, { baseline: jobs, policy: jobs, oracle: jobs }, kWh),
     skippedJobs,
     policyFallbacks,
     policyZoneCounts,

@@ -3,11 +3,11 @@ import type { ForecastView } from './forecast';
 import { localDateOf } from './local-time';
 import {
   type BacktestTotals,
+  backtestTotals,
   DailyAccumulator,
   type DailyRow,
   type Period,
   type ProgressCallback,
-  savingsFigures,
 } from './result';
 
 /**
@@ -183,7 +183,13 @@ export function simulatePause(input: PauseInput): PauseResult {
 
   const steps = hi - lo;
   const runningSteps = steps - pausedSteps;
-  const grams = { baseline: baselineSum * kWhPerStep, policy: policySum * kWhPerStep, oracle: oracleSum * kWhPerStep };
+  const totals = backtestTotals(
+    steps,
+    steps * stepHours,
+    { baseline: baselineSum, policy: policySum, oracle: oracleSum },
+    { baseline: steps, policy: runningSteps, oracle: runningSteps },
+    kWhPerStep,
+  );
   const hoursPaused = pausedSteps * stepHours;
   return {
     scenario: 'pause',
@@ -192,22 +198,14 @@ export function simulatePause(input: PauseInput): PauseResult {
     hysteresisGCO2ePerKWh: params.hysteresisGCO2ePerKWh,
     minRunMinutes: params.minRunMinutes,
     minStopMinutes: params.minStopMinutes,
-    jobs: steps,
-    jobHours: steps * stepHours,
-    baselineIntensity: steps > 0 ? baselineSum / steps : null,
-    policyIntensity: runningSteps > 0 ? policySum / runningSteps : null,
-    oracleIntensity: runningSteps > 0 ? oracleSum / runningSteps : null,
-    baselineGCO2e: grams.baseline,
-    policyGCO2e: grams.policy,
-    oracleGCO2e: grams.oracle,
-    ...savingsFigures(grams.baseline, grams.policy, grams.oracle),
+    ...totals,
     hoursPaused,
-    gCO2eAvoided: grams.baseline - grams.policy,
+    gCO2eAvoided: totals.baselineGCO2e - totals.policyGCO2e,
     kWhAvoided: pausedSteps * kWhPerStep,
     usdSaved: input.usdPerHour === undefined ? null : input.usdPerHour * hoursPaused,
     usdPerHour: input.usdPerHour ?? null,
     oracleHoursPaused: hoursPaused,
-    oracleGCO2eAvoided: grams.baseline - grams.oracle,
+    oracleGCO2eAvoided: totals.baselineGCO2e - totals.oracleGCO2e,
     thresholdOracle: { hoursPaused: thresholdSteps * stepHours, gCO2eAvoided: thresholdAvoided * kWhPerStep },
     pauses,
     unknownReadings,

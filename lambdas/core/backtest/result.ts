@@ -72,6 +72,48 @@ export function savingsFigures(
   };
 }
 
+/** One number for each of the three runs. */
+export interface PerRun {
+  readonly baseline: number;
+  readonly policy: number;
+  readonly oracle: number;
+}
+
+/**
+ * The totals every scenario reports (SPEC section 8), from running sums.
+ *
+ * @param jobs jobs simulated (`pause`: decision steps)
+ * @param jobHours hours of baseline job-time
+ * @param intensitySums Σ gCO2e/kWh over the executed job-time of each run (one term per job or step)
+ * @param intensityCounts how many terms each sum has (a paused step is not executed, so `pause` counts fewer)
+ * @param kWhPerTerm energy of one term, kWh (grams = sum × kWh)
+ */
+export function backtestTotals(
+  jobs: number,
+  jobHours: number,
+  intensitySums: PerRun,
+  intensityCounts: PerRun,
+  kWhPerTerm: number,
+): BacktestTotals {
+  const mean = (sum: number, count: number) => (count > 0 ? sum / count : null);
+  const grams = {
+    baseline: intensitySums.baseline * kWhPerTerm,
+    policy: intensitySums.policy * kWhPerTerm,
+    oracle: intensitySums.oracle * kWhPerTerm,
+  };
+  return {
+    jobs,
+    jobHours,
+    baselineIntensity: mean(intensitySums.baseline, intensityCounts.baseline),
+    policyIntensity: mean(intensitySums.policy, intensityCounts.policy),
+    oracleIntensity: mean(intensitySums.oracle, intensityCounts.oracle),
+    baselineGCO2e: grams.baseline,
+    policyGCO2e: grams.policy,
+    oracleGCO2e: grams.oracle,
+    ...savingsFigures(grams.baseline, grams.policy, grams.oracle),
+  };
+}
+
 /** Accumulates emissions per local day. */
 export class DailyAccumulator {
   private readonly rows = new Map<

@@ -3,11 +3,11 @@ import type { ForecastView } from './forecast';
 import { dailyInstants, localDateOf } from './local-time';
 import {
   type BacktestTotals,
+  backtestTotals,
   DailyAccumulator,
   type DailyRow,
   type Period,
   type ProgressCallback,
-  savingsFigures,
 } from './result';
 import { actualMean, pointsBetween, stepMinutesOf } from './series';
 
@@ -176,20 +176,12 @@ export function simulateShift(input: ShiftInput): ShiftResult {
   input.onProgress?.(dues.length, dues.length);
 
   const jobs = perJob.length;
-  const grams = { baseline: baselineSum * kWh, policy: policySum * kWh, oracle: oracleSum * kWh };
+  const sums = { baseline: baselineSum, policy: policySum, oracle: oracleSum };
   return {
     scenario: 'shift',
     zone: actual.zone,
     minImprovementPercent: minImprovement,
-    jobs,
-    jobHours: jobs * hours,
-    baselineIntensity: jobs > 0 ? baselineSum / jobs : null,
-    policyIntensity: jobs > 0 ? policySum / jobs : null,
-    oracleIntensity: jobs > 0 ? oracleSum / jobs : null,
-    baselineGCO2e: grams.baseline,
-    policyGCO2e: grams.policy,
-    oracleGCO2e: grams.oracle,
-    ...savingsFigures(grams.baseline, grams.policy, grams.oracle),
+    ...backtestTotals(jobs, jobs * hours, sums, { baseline: jobs, policy: jobs, oracle: jobs }, kWh),
     skippedDays,
     policyFallbacks,
     daily: daily.toRows(),
