@@ -20,9 +20,9 @@ import { ScheduleRegistry } from '../core/schedule';
 import { decisionLogLevel } from '../core/scheduler/decision-log';
 import type { ExecutedDecision, RegionCalls } from '../core/scheduler/execute-region';
 import { type MetricDatum, schedulerMetrics } from '../core/scheduler/metrics';
-import type { PlanEntry, PlanTotals } from '../core/scheduler/plan';
+import { planEntry } from '../core/scheduler/plan';
 import type { SavingsIncrement } from '../core/scheduler/ports';
-import { runScheduler, type SchedulerPorts } from '../core/scheduler/run-scheduler';
+import { runScheduler, type SchedulerPorts, type SchedulerRunResult } from '../core/scheduler/run-scheduler';
 import { runTime } from '../core/scheduler/tick';
 import { baseEventSchema, InvalidEventError, parseEvent } from './shared/events';
 import { logger as sharedLogger, metrics as sharedMetrics } from './shared/powertools';
@@ -47,21 +47,13 @@ export const schedulerEventSchema = baseEventSchema
 
 export type SchedulerEvent = z.output<typeof schedulerEventSchema>;
 
-/** What the scheduler Lambda returns. */
-export interface SchedulerHandlerResult {
-  readonly at: string;
-  readonly tick: string;
-  readonly dryRun: boolean;
-  readonly status: 'completed' | 'skipped';
-  readonly skippedReason?: string;
-  /** SPEC section 7: one entry per described instance (every managed region). */
-  readonly plan: PlanEntry[];
-  readonly totals: PlanTotals & { readonly savings: SavingsIncrement };
-  readonly errors: { readonly region?: string; readonly message: string }[];
-  readonly warnings: { readonly region: string; readonly message: string }[];
-  /** API calls and instance-state writes of the run, summed over regions. */
+/**
+ * What the scheduler Lambda returns: the run's result (SPEC section 7 plan, totals, errors) without the internal
+ * per-region detail, plus the API calls and instance-state writes of the run summed over regions.
+ */
+export type SchedulerHandlerResult = Omit<SchedulerRunResult, 'regions' | 'runningTotals'> & {
   readonly calls: RegionCalls;
-}
+};
 
 /** What the handler is wired with; tests replace any part. */
 export interface SchedulerDeps {
@@ -121,19 +113,9 @@ export function publishSchedulerMetrics(metrics: Metrics, data: readonly MetricD
   }
 }
 
+/** The per-instance log line: the plan entry with the full carbon input of the decision. */
 function decisionLog(decision: ExecutedDecision) {
-  return {
-    instanceId: decision.instanceId,
-    region: decision.region,
-    instanceType: decision.instanceType,
-    schedule: decision.schedule,
-    desired: decision.desired,
-    action: decision.action,
-    reason: decision.reason,
-    carbon: decision.carbon,
-    ...(decision.result ? { result: decision.result } : {}),
-    ...(decision.error ? { error: decision.error } : {}),
-  };
+  return { ...planEntry(decision), carbon: decision.carbon };
 }
 
 /** Minimal Lambda context the handler reads. */
