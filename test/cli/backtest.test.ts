@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CliContext } from '../../cli/context';
 import { main } from '../../cli/main';
-import { fixedClock } from '../../lambdas/core/clock';
+import { captureCli } from '../support/cli';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/traces/${name}`, import.meta.url));
 const EXPORT_DE = fixture('electricitymaps-de-2023-06-01-4days.csv');
@@ -24,22 +23,9 @@ afterEach(() => {
 });
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const ctx: CliContext = {
-    clock: fixedClock('2026-01-01T00:00:00Z'),
-    env: {},
-    cwd: dir, // no carbon-scheduler.config.json here: defaults
-    out: (text) => {
-      out += text;
-    },
-    err: (text) => {
-      err += text;
-    },
-    isTTY: false,
-  };
-  const code = await main(['backtest', ...args], ctx);
-  return { code, out, err };
+  const captured = captureCli({ cwd: dir, now: '2026-01-01T00:00:00Z' }); // no config file in dir: defaults
+  const code = await main(['backtest', ...args], captured.ctx);
+  return { code, out: captured.out(), err: captured.err() };
 }
 
 async function runJson(args: string[]): Promise<Record<string, unknown>> {

@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EstimateJson } from '../../cli/commands/estimate';
-import type { CliContext } from '../../cli/context';
 import { main } from '../../cli/main';
-import { fixedClock } from '../../lambdas/core/clock';
+import { captureCli } from '../support/cli';
 import { type ReplayServer, startReplayServer } from '../support/replay-server';
 
 const NOW = '2026-11-21T12:00:00Z';
@@ -17,17 +16,7 @@ const NOW = '2026-11-21T12:00:00Z';
 const M5_LARGE_2H_KWH = 0.01070795;
 
 function fakeContext(cwd: string, env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const ctx: CliContext = {
-    clock: fixedClock(NOW),
-    env,
-    cwd,
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    isTTY: false,
-  };
-  return { ctx, out: () => out.join(''), err: () => err.join('') };
+  return captureCli({ cwd, now: NOW, env });
 }
 
 describe('Module: cli estimate', () => {

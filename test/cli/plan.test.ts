@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PlanJson } from '../../cli/commands/plan';
-import type { CliContext } from '../../cli/context';
 import { main } from '../../cli/main';
-import { fixedClock } from '../../lambdas/core/clock';
+import { captureCli } from '../support/cli';
 
 const REPO = join(import.meta.dirname, '../..');
 const FLEET = join(REPO, 'examples/fleet.json');
@@ -28,17 +27,7 @@ const ID = {
 };
 
 function fakeContext(cwd: string, now = '2026-11-23T09:00:00Z') {
-  const out: string[] = [];
-  const err: string[] = [];
-  const ctx: CliContext = {
-    clock: fixedClock(now),
-    env: {},
-    cwd,
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    isTTY: false,
-  };
-  return { ctx, out: () => out.join(''), err: () => err.join('') };
+  return captureCli({ cwd, now });
 }
 
 describe('Module: cli plan', () => {

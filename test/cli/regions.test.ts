@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliContext } from '../../cli/context';
 import { main } from '../../cli/main';
-import { fixedClock } from '../../lambdas/core/clock';
+import { captureCli } from '../support/cli';
 import { providerFixture, type ReplayServer, startReplayServer } from '../support/replay-server';
 
 interface Captured {
@@ -14,13 +14,7 @@ interface Captured {
 }
 
 function fakeContext(cwd: string, env: Record<string, string> = {}, now = '2024-03-06T19:20:00Z'): Captured {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    ctx: { clock: fixedClock(now), env, cwd, out: (t) => out.push(t), err: (t) => err.push(t), isTTY: false },
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
+  return captureCli({ cwd, now, env });
 }
 
 const latest = providerFixture<Record<string, unknown>>('electricitymaps-latest.json');

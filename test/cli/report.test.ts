@@ -4,9 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ScanCommand as RawScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import type { CliContext } from '../../cli/context';
 import { main } from '../../cli/main';
-import { fixedClock } from '../../lambdas/core/clock';
 import type { ReportModel } from '../../lambdas/core/report/model';
 import {
   EXPECTED,
@@ -16,6 +14,7 @@ import {
   REGION_A,
   REGION_B,
 } from '../fixtures/report/table-fixture';
+import { captureCli } from '../support/cli';
 import { createTestTable } from '../support/dynamodb';
 
 let table: Awaited<ReturnType<typeof createTestTable>>;
@@ -24,17 +23,8 @@ const pauseBacktest = fileURLToPath(new URL('../fixtures/report/backtest-pause.j
 const dispatchBacktest = fileURLToPath(new URL('../fixtures/report/backtest-dispatch.json', import.meta.url));
 
 function context(env: Record<string, string | undefined> = { AWS_ENDPOINT_URL_DYNAMODB: inject('dynamodbEndpoint') }) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const ctx: CliContext = {
-    clock: fixedClock('2026-11-26T12:00:00.000Z'),
-    env,
-    cwd: dir,
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    isTTY: false,
-  };
-  return { ctx, stdout: () => out.join(''), stderr: () => err.join('') };
+  const captured = captureCli({ cwd: dir, now: '2026-11-26T12:00:00.000Z', env });
+  return { ctx: captured.ctx, stdout: captured.out, stderr: captured.err };
 }
 
 const period = ['--from', FIXTURE_PERIOD.from, '--to', FIXTURE_PERIOD.to];

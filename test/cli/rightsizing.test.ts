@@ -2,26 +2,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CliContext } from '../../cli/context';
 import { main } from '../../cli/main';
-import { fixedClock } from '../../lambdas/core/clock';
+import { captureCli } from '../support/cli';
 
 const ROOT = resolve(__dirname, '..', '..');
 const FLEET = join(ROOT, 'examples', 'rightsizing-fleet.json');
 const METRICS = join(ROOT, 'examples', 'rightsizing-metrics.json');
 
 function fakeContext(cwd: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const ctx: CliContext = {
-    clock: fixedClock('2026-11-20T12:00:00Z'),
-    env: {},
-    cwd,
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    isTTY: false,
-  };
-  return { ctx, out: () => out.join(''), err: () => err.join('') };
+  return captureCli({ cwd, now: '2026-11-20T12:00:00Z' });
 }
 
 interface JsonResult {

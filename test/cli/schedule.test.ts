@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliContext } from '../../cli/context';
 import { main } from '../../cli/main';
-import { fixedClock } from '../../lambdas/core/clock';
+import { captureCli } from '../support/cli';
 
 interface Captured {
   ctx: CliContext;
@@ -14,23 +14,7 @@ interface Captured {
 }
 
 function fakeContext(cwd: string, now = '2026-03-02T09:00:00Z'): Captured {
-  const out: string[] = [];
-  const err: string[] = [];
-  const ctx: CliContext = {
-    clock: fixedClock(now),
-    env: {},
-    cwd,
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    isTTY: false,
-  };
-  const outText = () => out.join('');
-  return {
-    ctx,
-    out: outText,
-    err: () => err.join(''),
-    lastLine: () => outText().trimEnd().split('\n').at(-1) ?? '',
-  };
+  return captureCli({ cwd, now });
 }
 
 describe('Module: cli schedule', () => {
