@@ -21,7 +21,6 @@ import { decisionLogLevel } from '../core/scheduler/decision-log';
 import type { ExecutedDecision, RegionCalls } from '../core/scheduler/execute-region';
 import { type MetricDatum, schedulerMetrics } from '../core/scheduler/metrics';
 import { planEntry } from '../core/scheduler/plan';
-import type { SavingsIncrement } from '../core/scheduler/ports';
 import { runScheduler, type SchedulerPorts, type SchedulerRunResult } from '../core/scheduler/run-scheduler';
 import { runTime } from '../core/scheduler/tick';
 import { baseEventSchema, InvalidEventError, parseEvent } from './shared/events';
