@@ -1,8 +1,8 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { DynamoJobStore } from '../adapters/dynamodb/job-store';
 import { documentClient, TABLE_NAME_ENV } from '../adapters/dynamodb/table';
+import { addCatalogMetric } from '../adapters/metrics/catalog-metric';
 import { type Clock, systemClock } from '../core/clock';
 import { type JobCompletion, jobCompletionSchema } from '../core/dispatch/job-completion';
 import type { JobStore } from '../core/dispatch/ports';
@@ -71,10 +71,11 @@ export function createRecorderHandler(wiring: () => RecorderWiring): (event: unk
     const wired = wiring();
     await wired.store.putOutcome(outcome, wired.clock());
     logger.info('job outcome recorded', { outcome });
-    metrics
-      .singleMetric()
-      .addDimensions({ Outcome: outcome.outcome, Region: outcome.region })
-      .addMetric('JobsCompleted', MetricUnit.Count, 1);
+    addCatalogMetric(
+      metrics.singleMetric().addDimensions({ Outcome: outcome.outcome, Region: outcome.region }),
+      'JobsCompleted',
+      1,
+    );
     return { recorded: true, dryRun: false, outcome };
   };
 }

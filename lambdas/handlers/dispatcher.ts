@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
@@ -7,6 +6,7 @@ import { DynamoCarbonStore } from '../adapters/dynamodb/carbon-store';
 import { DynamoJobStore } from '../adapters/dynamodb/job-store';
 import { documentClient, TABLE_NAME_ENV } from '../adapters/dynamodb/table';
 import { LambdaWorkerInvoker } from '../adapters/lambda/worker-invoker';
+import { addCatalogMetric } from '../adapters/metrics/catalog-metric';
 import { EventBridgeDeferralScheduler } from '../adapters/scheduler/deferral-scheduler';
 import { carbonLookupFromStore, forecastLookupFromStore, lookupOptionsFromConfig } from '../core/carbon/lookup';
 import { type Clock, systemClock } from '../core/clock';
@@ -126,20 +126,14 @@ export function wiringFromEnvironment(
  */
 function publishDecisionMetrics(decision: DispatchDecision): void {
   for (const attempt of decision.attempts.filter((a) => a.outcome === 'failed')) {
-    metrics
-      .singleMetric()
-      .addDimension('Region', attempt.region)
-      .addMetric('DispatchInvokeErrors', MetricUnit.Count, 1);
+    addCatalogMetric(metrics.singleMetric().addDimension('Region', attempt.region), 'DispatchInvokeErrors', 1);
   }
   if (decision.action === 'dispatched' && decision.chosenRegion) {
-    metrics
-      .singleMetric()
-      .addDimension('Region', decision.chosenRegion)
-      .addMetric('DispatchedJobs', MetricUnit.Count, 1);
-    if (decision.emissions) metrics.addMetric('DispatchCarbonSaved', MetricUnit.NoUnit, decision.emissions.savedGrams);
+    addCatalogMetric(metrics.singleMetric().addDimension('Region', decision.chosenRegion), 'DispatchedJobs', 1);
+    if (decision.emissions) addCatalogMetric(metrics, 'DispatchCarbonSaved', decision.emissions.savedGrams);
   }
-  if (decision.action === 'deferred') metrics.addMetric('DeferredJobs', MetricUnit.Count, 1);
-  if (decision.action === 'failed') metrics.addMetric('DispatchFailures', MetricUnit.Count, 1);
+  if (decision.action === 'deferred') addCatalogMetric(metrics, 'DeferredJobs', 1);
+  if (decision.action === 'failed') addCatalogMetric(metrics, 'DispatchFailures', 1);
   if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
 }
 

@@ -1,4 +1,3 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import * as z from 'zod';
@@ -7,6 +6,7 @@ import { DynamoDbRecommendationStore } from '../adapters/dynamodb/recommendation
 import { documentClient, TABLE_NAME_ENV } from '../adapters/dynamodb/table';
 import { instancesFromDocument } from '../adapters/ec2/instance-facts';
 import { InstanceTypeCatalog } from '../adapters/ec2/instance-types';
+import { addCatalogMetric } from '../adapters/metrics/catalog-metric';
 import { PriceListApiPriceBook } from '../adapters/pricing/price-list-api';
 import { snapshotPriceBook, withOverrides } from '../core/accounting/price-book';
 import { regionFacts } from '../core/carbon/region-facts';
@@ -158,11 +158,11 @@ function publishMetrics(result: RightsizingRunResult): void {
     const single = metrics.singleMetric();
     single.clearDefaultDimensions();
     single.addDimension('Region', summary.region);
-    single.addMetric('RightsizingRecommendations', MetricUnit.Count, summary.recommendations);
+    addCatalogMetric(single, 'RightsizingRecommendations', summary.recommendations);
     const savings = metrics.singleMetric();
     savings.clearDefaultDimensions();
     savings.addDimension('Region', summary.region);
-    savings.addMetric('RightsizingMonthlySavings', MetricUnit.NoUnit, summary.monthlySavingsUsd);
+    addCatalogMetric(savings, 'RightsizingMonthlySavings', summary.monthlySavingsUsd);
   }
 }
 

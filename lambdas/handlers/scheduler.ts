@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { DynamoCarbonStore } from '../adapters/dynamodb/carbon-store';
@@ -10,6 +10,7 @@ import { DynamoDbRecommendationStore } from '../adapters/dynamodb/recommendation
 import { DynamoSavingsStore } from '../adapters/dynamodb/savings-store';
 import { documentClient, TABLE_NAME_ENV } from '../adapters/dynamodb/table';
 import { Ec2Fleet, ec2ClientFactory } from '../adapters/ec2/fleet';
+import { addCatalogMetric } from '../adapters/metrics/catalog-metric';
 import { PriceListApiPriceBook } from '../adapters/pricing/price-list-api';
 import { snapshotPriceBook, withOverrides } from '../core/accounting/price-book';
 import { carbonLookupFromStore, forecastLookupFromStore, lookupOptionsFromConfig } from '../core/carbon/lookup';
@@ -106,7 +107,7 @@ export function publishSchedulerMetrics(metrics: Metrics, data: readonly MetricD
   for (const group of groups.values()) {
     metrics.addDimensions({ ...group[0]!.dimensions });
     for (const datum of group) {
-      metrics.addMetric(datum.name, datum.unit === 'Count' ? MetricUnit.Count : MetricUnit.NoUnit, datum.value);
+      addCatalogMetric(metrics, datum.name, datum.value);
     }
     metrics.publishStoredMetrics();
   }

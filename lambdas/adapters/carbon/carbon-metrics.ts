@@ -1,17 +1,8 @@
-import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { CarbonFetchResult } from '../../core/carbon/fetch-carbon';
 import { ageSeconds } from '../../core/carbon/freshness';
 import type { ProviderName } from '../../core/carbon/reading';
-
-/** Metric names of the carbon fetcher (namespace: config `metricsNamespace`). */
-export const CARBON_METRICS = {
-  /** Chosen intensity per region, gCO2e/kWh (unit None), dimension `Region`. */
-  intensity: 'CarbonIntensity',
-  /** Age of the newest provider data per region, seconds, dimension `Region`. */
-  dataAge: 'CarbonDataAge',
-  /** Failed current-reading requests per run (the ones that send regions down the fallback chain), by `Provider`. */
-  providerFailures: 'ProviderFailures',
-} as const;
+import { addCatalogMetric } from '../metrics/catalog-metric';
 
 /**
  * Publish the run's metrics as CloudWatch Embedded Metric Format through Powertools (one EMF line per region and
@@ -34,16 +25,16 @@ export function publishCarbonMetrics(
   if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   for (const { region, sourced, cached } of result.regions) {
     metrics.addDimension('Region', region);
-    metrics.addMetric(CARBON_METRICS.intensity, MetricUnit.NoUnit, sourced.reading.gCO2ePerKWh);
+    addCatalogMetric(metrics, 'CarbonIntensity', sourced.reading.gCO2ePerKWh);
     const measured = sourced.origin === 'static' ? cached : sourced.reading;
-    if (measured) metrics.addMetric(CARBON_METRICS.dataAge, MetricUnit.Seconds, Math.round(ageSeconds(measured, now)));
+    if (measured) addCatalogMetric(metrics, 'CarbonDataAge', Math.round(ageSeconds(measured, now)));
     metrics.publishStoredMetrics();
   }
   for (const provider of new Set(providers)) {
     if (provider === 'static') continue;
     const failures = result.calls.filter((c) => c.provider === provider && c.kind === 'latest' && !c.ok).length;
     metrics.addDimension('Provider', provider);
-    metrics.addMetric(CARBON_METRICS.providerFailures, MetricUnit.Count, failures);
+    addCatalogMetric(metrics, 'ProviderFailures', failures);
     metrics.publishStoredMetrics();
   }
 }

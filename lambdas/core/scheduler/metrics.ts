@@ -1,5 +1,20 @@
+import type { MetricName } from '../metrics-catalog';
 import type { ExecutedDecision, RegionResult } from './execute-region';
 import type { RunningTotals } from './ports';
+
+/** The catalogued metrics the scheduler emits (units come from lambdas/core/metrics-catalog.ts). */
+export type SchedulerMetricName = Extract<
+  MetricName,
+  | 'InstanceStartup'
+  | 'InstanceShutdown'
+  | 'ManagedInstances'
+  | 'CostSavings'
+  | 'CarbonAvoided'
+  | 'ActionErrors'
+  | 'InvalidScheduleTags'
+  | 'CostSavingsTotal'
+  | 'CarbonAvoidedTotal'
+>;
 
 /**
  * CloudWatch metrics of a run, as data (the handler publishes them as EMF through Powertools). Dimensions are
@@ -7,18 +22,7 @@ import type { RunningTotals } from './ports';
  * never an instance id.
  */
 export interface MetricDatum {
-  readonly name:
-    | 'InstanceStartup'
-    | 'InstanceShutdown'
-    | 'ManagedInstances'
-    | 'CostSavings'
-    | 'CarbonAvoided'
-    | 'ActionErrors'
-    | 'InvalidScheduleTags'
-    | 'CostSavingsTotal'
-    | 'CarbonAvoidedTotal';
-  /** `Count`, or `None` for USD and grams (CloudWatch has no currency or mass unit). */
-  readonly unit: 'Count' | 'None';
+  readonly name: SchedulerMetricName;
   readonly value: number;
   readonly dimensions: Readonly<Record<string, string>>;
 }
@@ -44,39 +48,34 @@ export function schedulerMetrics(regions: readonly RegionResult[], runningTotals
   const out: MetricDatum[] = [];
   if (runningTotals) {
     for (const Period of ['Today', 'Month', 'Total'] as const) {
-      out.push({ name: 'CostSavingsTotal', unit: 'None', value: runningTotals[Period].usd, dimensions: { Period } });
-      out.push({
-        name: 'CarbonAvoidedTotal',
-        unit: 'None',
-        value: runningTotals[Period].gCO2e,
-        dimensions: { Period },
-      });
+      out.push({ name: 'CostSavingsTotal', value: runningTotals[Period].usd, dimensions: { Period } });
+      out.push({ name: 'CarbonAvoidedTotal', value: runningTotals[Period].gCO2e, dimensions: { Period } });
     }
   }
   for (const r of regions) {
     const Region = r.region;
     if (r.error) {
-      out.push({ name: 'ActionErrors', unit: 'Count', value: 1, dimensions: { Region, Action: 'describe' } });
+      out.push({ name: 'ActionErrors', value: 1, dimensions: { Region, Action: 'describe' } });
       continue;
     }
     const managed = r.decisions.filter((d) => d.kind === 'managed');
     const ok = (action: string) => managed.filter((d) => d.result === 'ok' && d.action === action).length;
     const failed = (action: string) =>
       managed.filter((d) => d.action === action && (d.result === 'failed' || d.resizeReverted === true)).length;
-    out.push({ name: 'InstanceStartup', unit: 'Count', value: ok('start') + ok('resize'), dimensions: { Region } });
-    out.push({ name: 'InstanceShutdown', unit: 'Count', value: ok('stop'), dimensions: { Region } });
-    out.push({ name: 'ManagedInstances', unit: 'Count', value: managed.length, dimensions: { Region } });
+    out.push({ name: 'InstanceStartup', value: ok('start') + ok('resize'), dimensions: { Region } });
+    out.push({ name: 'InstanceShutdown', value: ok('stop'), dimensions: { Region } });
+    out.push({ name: 'ManagedInstances', value: managed.length, dimensions: { Region } });
     for (const State of ['running', 'stopped'] as const) {
       const value = managed.filter((d) => stateAfter(d) === State).length;
-      out.push({ name: 'ManagedInstances', unit: 'Count', value, dimensions: { Region, State } });
+      out.push({ name: 'ManagedInstances', value, dimensions: { Region, State } });
     }
-    out.push({ name: 'CostSavings', unit: 'None', value: r.savings.usd, dimensions: { Region } });
-    out.push({ name: 'CarbonAvoided', unit: 'None', value: r.savings.gCO2e, dimensions: { Region } });
+    out.push({ name: 'CostSavings', value: r.savings.usd, dimensions: { Region } });
+    out.push({ name: 'CarbonAvoided', value: r.savings.gCO2e, dimensions: { Region } });
     for (const Action of ['start', 'stop', 'resize'] as const) {
-      out.push({ name: 'ActionErrors', unit: 'Count', value: failed(Action), dimensions: { Region, Action } });
+      out.push({ name: 'ActionErrors', value: failed(Action), dimensions: { Region, Action } });
     }
     const invalid = r.decisions.filter((d) => d.kind === 'invalid-tag').length;
-    out.push({ name: 'InvalidScheduleTags', unit: 'Count', value: invalid, dimensions: { Region } });
+    out.push({ name: 'InvalidScheduleTags', value: invalid, dimensions: { Region } });
   }
   return out;
 }
