@@ -14,6 +14,7 @@ export interface CliContext {
   readonly isTTY: boolean;
 }
 
+/** The real process: system clock, `process.env`, the working directory, stdout/stderr and their TTY state. */
 export function processContext(): CliContext {
   return {
     clock: systemClock,

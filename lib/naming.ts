@@ -25,6 +25,7 @@ export const JOB_COMPLETED = JOB_COMPLETED_DETAIL_TYPE;
 /** EventBridge Scheduler group holding the dispatcher's one-time deferral schedules. */
 export const DEFERRAL_SCHEDULE_GROUP = DEFERRAL_SCHEDULE_GROUP_NAME;
 
-/** Stack names. */
+/** Name of the control-plane stack (home region). */
 export const controlPlaneStackName = 'CarbonAwareScheduler-ControlPlane';
+/** Name of the worker stack in `region`. */
 export const workerStackName = (region: string): string => `CarbonAwareScheduler-Worker-${region}`;

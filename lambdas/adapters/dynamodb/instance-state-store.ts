@@ -25,7 +25,9 @@ const BATCH_SIZE = 25;
 /** Retries of unprocessed items (throttled writes) before giving up. */
 const MAX_UNPROCESSED_RETRIES = 8;
 
+/** Partition of a region's instance records (`INSTANCE#<region>`, sort key = instance id, plus the run record). */
 export const instancePartitionKey = (region: string) => `INSTANCE#${region}`;
+/** Partition of one instance's action history (`HISTORY#<region>#<instanceId>`, sort key `<at>#<action>`). */
 export const historyPartitionKey = (region: string, instanceId: string) => `HISTORY#${region}#${instanceId}`;
 
 /** A write that DynamoDB kept refusing (UnprocessedItems after every retry). */

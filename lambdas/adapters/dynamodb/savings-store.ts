@@ -17,6 +17,7 @@ export interface DailySavings extends SavingsIncrement {
   readonly updatedAt?: string;
 }
 
+/** Partition of one UTC day's savings totals (`SAVINGS#<yyyy-mm-dd>`, sort key = region). */
 export const savingsPartitionKey = (day: string) => `SAVINGS#${day}`;
 
 /**

@@ -23,7 +23,9 @@ describe('Module: region-facts', () => {
       // Assess
       expect(zoneForRegion('us-west-2')).toBe('US-NW-PACW');
       expect(zoneForRegion('us-west-2', { 'us-west-2': 'US-NW-BPAT' })).toBe('US-NW-BPAT');
-      expect(regionFacts('us-east-2')?.zone).toBe(regionFacts('us-east-1')?.zone);
+      // us-east-1 (N. Virginia) and us-east-2 (Ohio) both draw on PJM
+      expect(regionFacts('us-east-1')?.zone).toBe('US-MIDA-PJM');
+      expect(regionFacts('us-east-2')?.zone).toBe('US-MIDA-PJM');
     });
   });
 });
