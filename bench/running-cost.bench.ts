@@ -6,7 +6,6 @@ import { InMemorySavingsStore } from '../lambdas/adapters/dynamodb/savings-store
 import { InMemoryFleet } from '../lambdas/adapters/ec2/in-memory-fleet';
 import { snapshotPriceBook } from '../lambdas/core/accounting/price-book';
 import type { CarbonLookup } from '../lambdas/core/carbon/lookup';
-import type { SourcedReading } from '../lambdas/core/carbon/reading';
 import { resolveConfig } from '../lambdas/core/config/resolve';
 import type { ConfigInput } from '../lambdas/core/config/schema';
 import {
@@ -33,6 +32,7 @@ import type {
   SavingsStore,
 } from '../lambdas/core/scheduler/ports';
 import { createSchedulerHandler } from '../lambdas/handlers/scheduler';
+import { fakeCarbonLookup } from './fake-carbon';
 import type { BenchFigure } from './figure';
 
 /**
@@ -199,30 +199,11 @@ class MeteredLease implements Lease {
 
 /** Carbon from the cache (one BatchGetItem): even-indexed regions are 2× their threshold from 11:00 to 15:00 UTC. */
 function carbonLookup(meter: Meter, threshold: (region: string) => number): CarbonLookup {
-  return async (regions, now) => {
+  const dirty = (now: Date, index: number) => now.getUTCHours() >= 11 && now.getUTCHours() < 15 && index % 2 === 0;
+  return fakeCarbonLookup(threshold, dirty, async (regions) => {
     await meter.call();
     meter.readUnits += 0.5 * regions.length;
-    const hour = now.getUTCHours();
-    return new Map(
-      regions.map((region, index): [string, SourcedReading] => [
-        region,
-        {
-          origin: 'cached',
-          reading: {
-            region,
-            zone: 'bench',
-            provider: 'electricitymaps',
-            signal: 'average',
-            gCO2ePerKWh: threshold(region) * (hour >= 11 && hour < 15 && index % 2 === 0 ? 2 : 0.5),
-            observedAt: now.toISOString(),
-            fetchedAt: now.toISOString(),
-            isEstimated: false,
-            isForecast: false,
-          },
-        },
-      ]),
-    );
-  };
+  });
 }
 
 /** Bytes the process writes to stdout while `fn` runs (Powertools logs and EMF go there), swallowed. */

@@ -4,13 +4,13 @@ import { InMemorySavingsStore } from '../lambdas/adapters/dynamodb/savings-store
 import { InMemoryFleet } from '../lambdas/adapters/ec2/in-memory-fleet';
 import { snapshotPriceBook } from '../lambdas/core/accounting/price-book';
 import type { CarbonLookup } from '../lambdas/core/carbon/lookup';
-import type { SourcedReading } from '../lambdas/core/carbon/reading';
 import { resolveConfig } from '../lambdas/core/config/resolve';
 import { ScheduleRegistry } from '../lambdas/core/schedule';
 import type { InstanceFacts } from '../lambdas/core/scheduler/instance-facts';
 import type { InstanceStateStore, RegionStateChanges } from '../lambdas/core/scheduler/ports';
 import { runScheduler, type SchedulerRunResult } from '../lambdas/core/scheduler/run-scheduler';
 import { runTime } from '../lambdas/core/scheduler/tick';
+import { fakeCarbonLookup } from './fake-carbon';
 import { type BenchFigure, peakRssMiB } from './figure';
 
 /**
@@ -67,31 +67,7 @@ function fleet(): InstanceFacts[] {
 
 /** Carbon: at 08:00 even-indexed regions are 2× their threshold (dirty), at 18:00 every region is at half of it. */
 function carbon(threshold: (region: string) => number, dirtyAt: (now: Date, index: number) => boolean): CarbonLookup {
-  return async (regions, now) => {
-    await sleep(LATENCY_MS);
-    return new Map(
-      regions.map((region, index): [string, SourcedReading] => {
-        const g = threshold(region) * (dirtyAt(now, index) ? 2 : 0.5);
-        return [
-          region,
-          {
-            origin: 'cached',
-            reading: {
-              region,
-              zone: 'bench',
-              provider: 'electricitymaps',
-              signal: 'average',
-              gCO2ePerKWh: g,
-              observedAt: now.toISOString(),
-              fetchedAt: now.toISOString(),
-              isEstimated: false,
-              isForecast: false,
-            },
-          },
-        ];
-      }),
-    );
-  };
+  return fakeCarbonLookup(threshold, dirtyAt, () => sleep(LATENCY_MS));
 }
 
 /** The in-memory store with DynamoDB-like latency: one Query per region, BatchWriteItem 25 items × 4 in flight. */

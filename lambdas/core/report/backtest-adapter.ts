@@ -3,6 +3,7 @@ import { type BuildReportOptions, buildReport } from './build-report';
 import { REPORT_FORMULAS } from './methodology';
 import type { ReportBacktest, ReportDay, ReportDayRegion, ReportModel } from './model';
 import { InvalidReportPeriodError, type ReportPeriod, reportPeriod } from './period';
+import { emptyReportInput } from './report-input';
 
 /**
  * A backtest result file (`carbon-scheduler backtest --json > result.json`, schema version 1, documented in
@@ -208,24 +209,7 @@ export function reportFromBacktest(
   }
   const sum = (pick: (r: ReportDayRegion) => number) => dayRegions.reduce((t, r) => t + pick(r), 0);
 
-  const base = buildReport(
-    {
-      period,
-      source: { kind: 'backtest', description },
-      carbonRegions: [],
-      managedRegions: [],
-      savings: [],
-      readings: [],
-      instances: [],
-      history: [],
-      recommendations: [],
-      decisions: [],
-      outcomes: [],
-      warnings: [],
-      accessPaths: [],
-    },
-    options,
-  );
+  const base = buildReport(emptyReportInput(period, { kind: 'backtest', description }), options);
   const optional = <K extends string>(key: K, value: number | null | undefined) =>
     typeof value === 'number' ? ({ [key]: value } as Record<K, number>) : {};
   const backtest: ReportBacktest = {

@@ -77,8 +77,30 @@ export interface ReportInput {
   readonly recommendations: readonly ReportRecommendation[];
   readonly decisions: readonly ReportDecision[];
   readonly outcomes: readonly ReportOutcome[];
-  /** What the reader could not do or had to bound (e.g. a Scan stopped at its item limit). */
+  /** What the reader could not do or had to bound (e.g. export items it could not read). */
   readonly warnings: readonly string[];
   /** How the data was read (e.g. "Query SAVINGS#<day> × 3 days"), for the data-sources section. */
   readonly accessPaths: readonly string[];
+}
+
+/**
+ * A report input with nothing read yet: `period` and `source` set, every list empty. Readers and adapters fill in
+ * what they have: `{ ...emptyReportInput(period, source), savings, ... }`.
+ */
+export function emptyReportInput(period: ReportPeriod, source: ReportSourceInfo): ReportInput {
+  return {
+    period,
+    source,
+    carbonRegions: [],
+    managedRegions: [],
+    savings: [],
+    readings: [],
+    instances: [],
+    history: [],
+    recommendations: [],
+    decisions: [],
+    outcomes: [],
+    warnings: [],
+    accessPaths: [],
+  };
 }

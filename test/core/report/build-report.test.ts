@@ -9,25 +9,15 @@ import type {
   ReportReading,
   ReportRecommendation,
 } from '../../../lambdas/core/report/report-input';
+import { emptyReportInput } from '../../../lambdas/core/report/report-input';
 
 const period = reportPeriod('2026-11-23', '2026-11-24');
 const generatedAt = new Date('2026-11-25T00:00:00.000Z');
 
 function input(overrides: Partial<ReportInput> = {}): ReportInput {
   return {
-    period,
-    source: { kind: 'dynamodb', description: 't (eu-central-1)' },
-    carbonRegions: [],
+    ...emptyReportInput(period, { kind: 'dynamodb', description: 't (eu-central-1)' }),
     managedRegions: ['eu-central-1'],
-    savings: [],
-    readings: [],
-    instances: [],
-    history: [],
-    recommendations: [],
-    decisions: [],
-    outcomes: [],
-    warnings: [],
-    accessPaths: [],
     ...overrides,
   };
 }

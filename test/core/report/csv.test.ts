@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../../lambdas/core/report/build-report';
 import { csvField, csvNumber, REPORT_CSV_COLUMNS, renderReportCsv } from '../../../lambdas/core/report/csv';
 import { reportPeriod } from '../../../lambdas/core/report/period';
+import { emptyReportInput } from '../../../lambdas/core/report/report-input';
 
 describe('Module: report csv', () => {
   describe('Function: csvNumber', () => {
@@ -44,21 +45,11 @@ describe('Module: report csv', () => {
       // Prepare
       const model = buildReport(
         {
-          period: reportPeriod('2026-11-23', '2026-11-23'),
-          source: { kind: 'dynamodb', description: 't' },
-          carbonRegions: [],
+          ...emptyReportInput(reportPeriod('2026-11-23', '2026-11-23'), { kind: 'dynamodb', description: 't' }),
           managedRegions: ['eu-central-1'],
           savings: [
             { day: '2026-11-23', region: 'eu-central-1', usd: 0.125, gCO2e: 7, kWh: 0.5, stoppedHours: 4, runs: 2 },
           ],
-          readings: [],
-          instances: [],
-          history: [],
-          recommendations: [],
-          decisions: [],
-          outcomes: [],
-          warnings: [],
-          accessPaths: [],
         },
         { generatedAt: new Date('2026-11-24T00:00:00Z') },
       );
