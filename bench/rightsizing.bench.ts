@@ -2,9 +2,8 @@ import type { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-clo
 import { fetchMetricData } from '../lambdas/adapters/cloudwatch/metric-data';
 import { InMemoryRecommendationStore } from '../lambdas/adapters/dynamodb/recommendation-store';
 import { snapshotPriceBook } from '../lambdas/core/accounting/price-book';
-import { familySizes, instanceSpecs } from '../lambdas/core/ec2/instance-specs';
 import { parseQueryId } from '../lambdas/core/rightsizing/metric-queries';
-import { type DiscoveredInstance, runRightsizing } from '../lambdas/core/rightsizing/run';
+import { type DiscoveredInstance, runRightsizing, snapshotInstanceTypeFacts } from '../lambdas/core/rightsizing/run';
 import type { BenchFigure } from './figure';
 
 /** Simulated GetMetricData latency per call (a 500-query call answers in a few hundred ms in practice). */
@@ -48,13 +47,7 @@ export async function bench(): Promise<BenchFigure[]> {
   const result = await runRightsizing(
     {
       listInstances: async (region) => instances.filter((i) => i.region === region),
-      instanceTypes: async () => ({
-        familySizes: (family) => familySizes(family),
-        specs: (type) => {
-          const specs = instanceSpecs(type);
-          return specs ? { specs, source: 'snapshot' as const } : undefined;
-        },
-      }),
+      instanceTypes: async () => snapshotInstanceTypeFacts(),
       fetchMetrics: (_region, queries, window) => fetchMetricData(client, queries, window.start, window.end),
       prices: snapshotPriceBook(),
       carbonIntensity: () => ({ gCO2ePerKWh: 350, source: 'bench' }),

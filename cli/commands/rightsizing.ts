@@ -4,7 +4,6 @@ import type { Command } from 'commander';
 import { FleetDocumentError, instancesFromDocument } from '../../lambdas/adapters/ec2/instance-facts';
 import { snapshotPriceBook, withOverrides } from '../../lambdas/core/accounting/price-book';
 import { regionFacts } from '../../lambdas/core/carbon/region-facts';
-import { familySizes, instanceSpecs } from '../../lambdas/core/ec2/instance-specs';
 import { MetricsExportError, parseMetricsExport } from '../../lambdas/core/rightsizing/metric-export';
 import {
   analysisWindow,
@@ -15,7 +14,12 @@ import {
 } from '../../lambdas/core/rightsizing/metric-queries';
 import { rightsizeMode } from '../../lambdas/core/rightsizing/mode';
 import type { RightsizingRecommendation } from '../../lambdas/core/rightsizing/recommendation';
-import { type DiscoveredInstance, type RightsizingRunResult, runRightsizing } from '../../lambdas/core/rightsizing/run';
+import {
+  type DiscoveredInstance,
+  type RightsizingRunResult,
+  runRightsizing,
+  snapshotInstanceTypeFacts,
+} from '../../lambdas/core/rightsizing/run';
 import { loadConfig } from '../../lib/config';
 import { type CliContext, CliError, EXIT } from '../context';
 
@@ -216,13 +220,7 @@ export function registerRightsizing(program: Command, ctx: CliContext): void {
       const result = await runRightsizing(
         {
           listInstances: async (region) => instances.filter((i) => i.region === region),
-          instanceTypes: async () => ({
-            familySizes: (family) => familySizes(family),
-            specs: (type) => {
-              const specs = instanceSpecs(type);
-              return specs ? { specs, source: 'snapshot' as const } : undefined;
-            },
-          }),
+          instanceTypes: async () => snapshotInstanceTypeFacts(),
           fetchMetrics: async () => ({ series: parsed.series, failures: new Map() }),
           prices,
           carbonIntensity: (region) => {

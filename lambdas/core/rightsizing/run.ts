@@ -1,5 +1,11 @@
 import type { PriceBook } from '../accounting/price-book';
-import { gravitonFamiliesFor, type InstanceSpecs, parseInstanceType } from '../ec2/instance-specs';
+import {
+  familySizes,
+  gravitonFamiliesFor,
+  type InstanceSpecs,
+  instanceSpecs,
+  parseInstanceType,
+} from '../ec2/instance-specs';
 import { mergeWithPrevious } from './merge';
 import {
   analysisWindow,
@@ -26,6 +32,17 @@ export interface InstanceTypeFacts {
   specs(instanceType: string): { specs: InstanceSpecs; source: 'describe-instance-types' | 'snapshot' } | undefined;
   /** Set when the live source failed and the snapshot was used. */
   readonly note?: string;
+}
+
+/** Instance type facts from the bundled snapshot only (offline CLI, benchmarks, and the fallback of the live source). */
+export function snapshotInstanceTypeFacts(): InstanceTypeFacts {
+  return {
+    familySizes: (family) => familySizes(family),
+    specs: (type) => {
+      const specs = instanceSpecs(type);
+      return specs ? { specs, source: 'snapshot' } : undefined;
+    },
+  };
 }
 
 /** The outside world of a rightsizing run; the Lambda wires AWS adapters, the CLI wires files. */
