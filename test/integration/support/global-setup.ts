@@ -1,0 +1,2 @@
+/** Placeholder: the moto deployment is set up here (see test/integration/README). */
+export default async function setup(): Promise<void> {}
