@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { IntegrationSequencer } from './test/integration/support/sequencer';
 
 /**
  * Three projects, all run by `npm test`:
@@ -10,6 +11,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     setupFiles: ['test/support/setup.ts'],
+    sequence: { sequencer: IntegrationSequencer },
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',

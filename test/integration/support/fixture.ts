@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   type _InstanceType,
@@ -48,12 +49,18 @@ export function localFunction(
   if (!spec) throw new Error(`${physical} has no deployed configuration`);
   return new LocalLambda({
     ...spec,
+    emfLogFile: emfLogFile(),
     accountEnvironment: {
       ...spec.accountEnvironment,
       ...(options.endpoint ? { AWS_ENDPOINT_URL: options.endpoint } : {}),
       ...options.extraEnvironment,
     },
   });
+}
+
+/** Where every invocation of the run appends its EMF documents (read by the metrics contract test, which runs last). */
+export function emfLogFile(): string {
+  return join(inject('integrationWorkDir'), 'emf.jsonl');
 }
 
 /** SDK clients for the emulated account. */

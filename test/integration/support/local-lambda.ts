@@ -1,5 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -25,6 +27,8 @@ export interface LocalLambdaSpec {
   readonly environment: Readonly<Record<string, string>>;
   /** Variables of the emulated account: endpoint, credentials, and test-only overrides such as provider URLs. */
   readonly accountEnvironment: Readonly<Record<string, string>>;
+  /** Append every EMF document an invocation prints to this JSON-lines file (the metrics contract reads it). */
+  readonly emfLogFile?: string;
 }
 
 /** One parsed line of a function's output. */
@@ -137,6 +141,7 @@ export class LocalLambda {
         durationMs,
       };
     }
+    this.recordEmf(pending.lines);
     const reply = pending.reply;
     return {
       ok: reply.ok,
@@ -210,6 +215,17 @@ export class LocalLambda {
     });
     this.ready.catch(() => {});
     return this.ready;
+  }
+
+  private recordEmf(lines: readonly OutputLine[]): void {
+    if (!this.spec.emfLogFile) return;
+    const documents = emfDocuments(lines);
+    if (documents.length === 0) return;
+    mkdirSync(dirname(this.spec.emfLogFile), { recursive: true });
+    appendFileSync(
+      this.spec.emfLogFile,
+      documents.map((document) => `${JSON.stringify({ functionName: this.spec.functionName, document })}\n`).join(''),
+    );
   }
 
   private target(): OutputLine[] {
