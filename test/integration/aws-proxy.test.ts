@@ -107,8 +107,8 @@ describe('Integration: the AWS proxy in front of moto', () => {
     const error = (await new LambdaClient(config('eu-west-3'))
       .send(new InvokeCommand({ FunctionName: 'carbon-aware-scheduler-worker', InvocationType: 'Event' }))
       .catch((e: unknown) => e)) as Error;
-    notFound.remove();
     expect([error.name, error.message]).toEqual(['ResourceNotFoundException', 'Function not found']);
+    notFound.remove();
 
     const unavailable = proxy.inject({ match: { service: 'ec2' }, fault: { kind: 'unavailable' }, times: 2 });
     const ec2Error = (await new EC2Client(config('eu-west-1'))

@@ -28,7 +28,9 @@ import type { AddressInfo } from 'node:net';
  *   The first matching active rule wins; `remove()` or `proxy.clearFaults()` ends faults.
  *
  * The proxy never evaluates signatures or credentials (moto does not either) and buffers bodies (AWS API calls of
- * these functions are small). Requests are forwarded with their headers unchanged except `host`.
+ * these functions are small). Requests are forwarded with their headers unchanged except `host`; answers carry
+ * the caller's clock in `Date` (see {@link callerClock}: bundles run on a simulated clock, and the SDK would
+ * otherwise retry every error as a clock-skew correction).
  */
 
 /** One AWS API request as the proxy saw it. */
@@ -312,6 +314,20 @@ function errorResponse(
   };
 }
 
+/**
+ * The caller's clock now: its `X-Amz-Date` (SigV4, `yyyymmddThhmmssZ`) plus the time since the request arrived.
+ * Deployed bundles run on a simulated clock while moto dates its answers in real time; the SDK takes a `Date` more
+ * than 5 minutes off its own clock as clock skew, marks the error `clockSkewCorrected` and retries it as transient
+ * (so even a 404 would be retried). Answering in the caller's clock keeps retries as they are against AWS.
+ */
+function callerClock(call: AwsCall): Date | undefined {
+  const stamp = call.headers['x-amz-date'];
+  const match = typeof stamp === 'string' ? /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(stamp) : null;
+  if (!match) return undefined;
+  const [, y, mo, da, h, mi, se] = match.map(Number) as [number, number, number, number, number, number, number];
+  return new Date(Date.UTC(y, mo - 1, da, h, mi, se) + (Date.now() - call.receivedAtMs));
+}
+
 interface ActiveRule {
   readonly rule: FaultRule;
   matched: number;
@@ -376,6 +392,8 @@ export async function startAwsProxy(options: { readonly target: string }): Promi
       out[key] = value as string | string[];
     }
     out['content-length'] = String(Buffer.byteLength(body));
+    const callerNow = callerClock(call);
+    if (callerNow) out.date = callerNow.toUTCString();
     res.writeHead(status, out);
     res.end(body);
   };
