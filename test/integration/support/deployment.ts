@@ -2,7 +2,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CloudFormationClient, DescribeStackResourcesCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  DescribeStackResourcesCommand,
+  DescribeStacksCommand,
+} from '@aws-sdk/client-cloudformation';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { LocalLambdaSpec } from './local-lambda';
@@ -111,7 +115,9 @@ export async function runCdk(args: readonly string[], endpoint: string, account:
 export async function cdkOrThrow(args: readonly string[], endpoint: string, account: AccountCredentials) {
   const run = await runCdk(args, endpoint, account);
   if (run.code !== 0) {
-    throw new Error(`cdk ${args.join(' ')} failed (exit ${run.code}):\n${run.stderr.slice(-6000)}\n${run.stdout.slice(-2000)}`);
+    throw new Error(
+      `cdk ${args.join(' ')} failed (exit ${run.code}):\n${run.stderr.slice(-6000)}\n${run.stdout.slice(-2000)}`,
+    );
   }
   return run;
 }
@@ -149,7 +155,18 @@ export async function synthAndDeploy(
   const bootstrapMs = Date.now() - t;
   t = Date.now();
   const deploy = await cdkOrThrow(
-    ['deploy', '--all', '--app', assemblyDir, '--require-approval', 'never', '--concurrency', '1', '--method', 'direct'],
+    [
+      'deploy',
+      '--all',
+      '--app',
+      assemblyDir,
+      '--require-approval',
+      'never',
+      '--concurrency',
+      '1',
+      '--method',
+      'direct',
+    ],
     endpoint,
     account,
   );
@@ -194,7 +211,10 @@ export async function readDeployment(
   const functions: LocalLambdaSpec[] = [];
   const templates = readdirSync(assemblyDir).filter((f) => f.endsWith('.template.json'));
   const manifest = JSON.parse(readFileSync(join(assemblyDir, 'manifest.json'), 'utf8')) as {
-    artifacts: Record<string, { type: string; environment?: string; properties?: { templateFile?: string; stackName?: string } }>;
+    artifacts: Record<
+      string,
+      { type: string; environment?: string; properties?: { templateFile?: string; stackName?: string } }
+    >;
   };
   for (const [artifactId, artifact] of Object.entries(manifest.artifacts)) {
     if (artifact.type !== 'aws:cloudformation:stack') continue;

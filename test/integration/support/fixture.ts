@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  type _InstanceType,
   DescribeImagesCommand,
   DescribeInstancesCommand,
   EC2Client,
@@ -7,9 +8,8 @@ import {
   RunInstancesCommand,
   type Tag,
   TerminateInstancesCommand,
-  type _InstanceType,
 } from '@aws-sdk/client-ec2';
-import { DynamoDBDocumentClient, ScanCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { clientConfig, type Deployment } from './deployment';
 import { LocalLambda } from './local-lambda';

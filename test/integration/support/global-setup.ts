@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { DEFAULT_ACCOUNT, type Deployment, readDeployment, REPOSITORY_ROOT, synthAndDeploy } from './deployment';
+import { DEFAULT_ACCOUNT, type Deployment, REPOSITORY_ROOT, readDeployment, synthAndDeploy } from './deployment';
 import { startMoto } from './moto';
 
 /** The configuration the scenarios deploy: three managed regions, the default workers, custom schedules, a key. */
