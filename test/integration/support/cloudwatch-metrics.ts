@@ -56,7 +56,11 @@ export async function putUtilisation(
   samples: readonly UtilisationSample[],
   d: Deployment = deployment(),
 ): Promise<void> {
-  const client = new CloudWatchClient(clientConfig(d.endpoint, d.account, region));
+  // The SDK gzips large PutMetricData bodies; moto then fails to read them ("Not a gzipped file").
+  const client = new CloudWatchClient({
+    ...clientConfig(d.endpoint, d.account, region),
+    disableRequestCompression: true,
+  });
   const dimensions = [{ Name: 'InstanceId', Value: instanceId }];
   const cpu: MetricDatum[] = samples.map((s) => ({
     MetricName: 'CPUUtilization',
