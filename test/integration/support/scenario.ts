@@ -1,5 +1,6 @@
 import {
   type _InstanceType,
+  DescribeInstanceStatusCommand,
   RunInstancesCommand,
   StartInstancesCommand,
   StopInstancesCommand,
@@ -73,6 +74,24 @@ export async function launchReservations(
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return ids.flat();
+}
+
+/**
+ * The state of every instance of `region` by id, from DescribeInstanceStatus (`IncludeAllInstances`): far lighter
+ * than DescribeInstances for big fleets.
+ */
+export async function instanceStates(region: string): Promise<Map<string, string>> {
+  const { ec2 } = clients(region);
+  const states = new Map<string, string>();
+  let token: string | undefined;
+  do {
+    const page = await ec2.send(
+      new DescribeInstanceStatusCommand({ IncludeAllInstances: true, MaxResults: 1000, NextToken: token }),
+    );
+    for (const status of page.InstanceStatuses ?? []) states.set(status.InstanceId!, status.InstanceState!.Name!);
+    token = page.NextToken;
+  } while (token);
+  return states;
 }
 
 /** Items whose `pk` starts with `prefix`. */
