@@ -4,15 +4,16 @@ import { buildTestApp, templateOf } from './app-factory';
 
 describe('Module: infrastructure', () => {
   describe('Stack: control plane', () => {
-    it('lives in the home region and owns one table with PITR, KMS encryption, TTL and RETAIN, with no physical name', () => {
+    it('lives in the home region and owns one classic table with PITR, AWS managed KMS encryption, TTL, deletion protection and RETAIN, with no physical name', () => {
       // Prepare
       const { stacks } = buildTestApp({ homeRegion: 'eu-west-1' });
       const template = templateOf(stacks.controlPlane);
 
       // Assess
       expect(stacks.controlPlane.region).toBe('eu-west-1');
-      template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
-      template.hasResource('AWS::DynamoDB::GlobalTable', {
+      template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+      template.resourceCountIs('AWS::DynamoDB::Table', 1);
+      template.hasResource('AWS::DynamoDB::Table', {
         DeletionPolicy: 'Retain',
         UpdateReplacePolicy: 'Retain',
         Properties: {
@@ -21,19 +22,20 @@ describe('Module: infrastructure', () => {
             { AttributeName: 'pk', KeyType: 'HASH' },
             { AttributeName: 'sk', KeyType: 'RANGE' },
           ],
-          TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
-          SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
-          Replicas: [
-            Match.objectLike({
-              Region: 'eu-west-1',
-              PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-              DeletionProtectionEnabled: true,
-            }),
+          AttributeDefinitions: [
+            { AttributeName: 'pk', AttributeType: 'S' },
+            { AttributeName: 'sk', AttributeType: 'S' },
           ],
+          TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+          // SSEEnabled true without a key id: KMS with the AWS managed key (aws/dynamodb).
+          SSESpecification: { SSEEnabled: true },
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: true,
         },
       });
-      const [table] = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'));
+      const [table] = Object.values(template.findResources('AWS::DynamoDB::Table'));
       expect(table?.Properties.TableName).toBeUndefined();
+      expect(table?.Properties.SSESpecification.KMSMasterKeyId).toBeUndefined();
     });
 
     it('gives every Lambda Node.js 22 on ARM64, JSON logs, X-Ray, a DLQ and Powertools settings', () => {
