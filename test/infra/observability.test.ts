@@ -162,6 +162,48 @@ describe('Module: observability', () => {
       });
     });
 
+    it('alarms on the scheduler’s one run-level ActionFailures total, whatever the number of managed regions', () => {
+      // Prepare: 16 managed regions would be 64 ActionErrors series (16 × start, stop, resize, describe)
+      const managedRegions = [
+        'eu-central-1',
+        'eu-west-1',
+        'eu-west-2',
+        'eu-west-3',
+        'eu-north-1',
+        'eu-south-1',
+        'us-east-1',
+        'us-east-2',
+        'us-west-1',
+        'us-west-2',
+        'ca-central-1',
+        'sa-east-1',
+        'ap-southeast-1',
+        'ap-southeast-2',
+        'ap-northeast-1',
+        'ap-south-1',
+      ];
+      const template = templateOf(buildTestApp({ managedRegions }).stacks.controlPlane);
+
+      // Act
+      const alarms = Object.values(
+        template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'ActionFailures' } }),
+      );
+
+      // Assess: one plain metric alarm (no metric math), Sum over 5 minutes, ≥ 1 failure
+      expect(alarms).toHaveLength(1);
+      expect(alarms[0]?.Properties).toMatchObject({
+        Namespace: 'CarbonAwareScheduler',
+        MetricName: 'ActionFailures',
+        Dimensions: [{ Name: 'service', Value: 'scheduler' }],
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+      expect(alarms[0]?.Properties.Metrics).toBeUndefined();
+    });
+
     it('watches carbon data age only where live data is possible: keyed providers everywhere, UK keyless in eu-west-2', () => {
       // Prepare
       const keyless = templateOf(
