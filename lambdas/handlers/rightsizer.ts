@@ -11,7 +11,6 @@ import { PriceListApiPriceBook } from '../adapters/pricing/price-list-api';
 import { snapshotPriceBook, withOverrides } from '../core/accounting/price-book';
 import { regionFacts } from '../core/carbon/region-facts';
 import { type Clock, systemClock } from '../core/clock';
-import { configFromJson } from '../core/config/resolve';
 import type { Config } from '../core/config/schema';
 import type { RecommendationStore } from '../core/rightsizing/recommendation-store';
 import {
@@ -21,6 +20,7 @@ import {
   runRightsizing,
 } from '../core/rightsizing/run';
 import { baseEventSchema, InvalidEventError, parseEvent } from './shared/events';
+import { loadFunctionConfig } from './shared/function-config';
 import { logger, metrics } from './shared/powertools';
 
 /**
@@ -28,7 +28,8 @@ import { logger, metrics } from './shared/powertools';
  * (`regions` ⊆ config.managedRegions; default all of them). Returns the per-region summary and, on a dry run, the
  * recommendations (a scheduled run returns only counts to keep the response small).
  *
- * Environment: `CONFIG` (JSON config), `TABLE_NAME`, optional `PRICE_SOURCE` = `price-list-api` (default) | `snapshot`.
+ * Environment: `LAMBDA_TASK_ROOT` (holds the bundled `config.json`), `TABLE_NAME`, optional `PRICE_SOURCE` =
+ * `price-list-api` (default) | `snapshot`.
  * Emits EMF metrics `RightsizingRecommendations` (Count) and `RightsizingMonthlySavings` (None, USD per month), one
  * set per region with the single dimension `Region`.
  */
@@ -66,7 +67,7 @@ let defaultDeps: RightsizerDeps | undefined;
 
 function productionDeps(): RightsizerDeps {
   if (defaultDeps) return defaultDeps;
-  const config = configFromJson(process.env.CONFIG);
+  const config = loadFunctionConfig(process.env);
   const ec2 = clientCache((region) => new EC2Client({ region }));
   const tableName = process.env[TABLE_NAME_ENV];
   defaultDeps = {

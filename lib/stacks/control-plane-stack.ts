@@ -26,8 +26,11 @@ import { lambdaEntry } from '../paths';
 
 /** Everything the control plane needs from the validated configuration, already derived. */
 export interface ControlPlaneStackProps extends StackProps {
-  /** The configuration as the Lambdas receive it (JSON, environment variable `CONFIG`). */
-  readonly configJson: string;
+  /**
+   * The validated configuration as written (lib/function-config.ts), bundled as `config.json` into the code of every
+   * function that reads it: carbon fetcher, scheduler, rightsizer and dispatcher (the outcome recorder does not).
+   */
+  readonly configFile: string;
   readonly metricsNamespace: string;
   readonly logRetention: logs.RetentionDays;
   readonly managedRegions: readonly string[];
@@ -69,12 +72,13 @@ export class ControlPlaneStack extends Stack {
       metricsNamespace: props.metricsNamespace,
       logRetention: props.logRetention,
     };
-    const environment = { TABLE_NAME: this.table.table.tableName, CONFIG: props.configJson };
+    const environment = { TABLE_NAME: this.table.table.tableName };
     const make = (
       constructId: string,
       name: string,
       description: string,
       extra: Partial<ConstructorParameters<typeof ProductFunction>[2]> = {},
+      readsConfig = true,
     ): ProductFunction => {
       const fn = new ProductFunction(this, constructId, {
         entry: lambdaEntry(name),
@@ -83,6 +87,7 @@ export class ControlPlaneStack extends Stack {
         ...common,
         ...extra,
         environment: { ...environment, ...extra.environment },
+        ...(readsConfig ? { configFile: props.configFile } : {}),
       });
       this.table.table.grantReadWriteData(fn.function);
       this.functions.push(fn);
@@ -198,10 +203,13 @@ export class ControlPlaneStack extends Stack {
     });
 
     // Outcome recorder ----------------------------------------------------------------------------------------
-    this.outcomeRecorder = make('OutcomeRecorder', 'dispatch-outcome-recorder', 'records job outcomes from workers', {
-      timeout: Duration.seconds(30),
-      memorySize: 256,
-    });
+    this.outcomeRecorder = make(
+      'OutcomeRecorder',
+      'dispatch-outcome-recorder',
+      'records job outcomes from workers',
+      { timeout: Duration.seconds(30), memorySize: 256 },
+      false,
+    );
     new events.Rule(this, 'JobCompletedRule', {
       description: 'Records job completions reported by workers in every region',
       eventPattern: { source: [EVENT_SOURCE], detailType: [JOB_COMPLETED] },

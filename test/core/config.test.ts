@@ -111,7 +111,7 @@ describe('Module: config', () => {
       const config = resolveConfig({ homeRegion: 'eu-west-1', carbonThresholds: { 'eu-west-1': 180 }, dryRun: true });
 
       // Act
-      const again = configFromJson(JSON.stringify(configToInput(config)));
+      const again = configFromJson(JSON.stringify(configToInput(config)), 'config.json');
 
       // Assess
       expect(JSON.stringify(configToInput(config))).toBe(
@@ -122,12 +122,20 @@ describe('Module: config', () => {
       expect(again.managedRegions).toEqual(['eu-west-1']);
     });
 
-    it('rejects malformed JSON in the CONFIG variable with a clear error', () => {
+    it.each([
+      ['{"homeRegion": ', /- \(root\): not valid JSON/],
+      ['', /- \(root\): empty; expected the configuration as a JSON object/],
+      ['  \n', /- \(root\): empty/],
+      ['null', /- \(root\): expected a JSON object, got null/],
+      ['["eu-central-1"]', /- \(root\): expected a JSON object, got \["eu-central-1"\]/],
+    ])('rejects %j as configuration JSON with a clear error instead of using the defaults', (json, expected) => {
       // Act
-      const attempt = () => configFromJson('{"homeRegion": ');
+      const attempt = () => configFromJson(json, '/var/task/config.json');
 
       // Assess
-      expect(attempt).toThrow(/Invalid configuration \(CONFIG environment variable\):\n {2}- \(root\): not valid JSON/);
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow(/^Invalid configuration \(\/var\/task\/config\.json\):\n/);
+      expect(attempt).toThrow(expected);
     });
 
     it('accepts the shipped carbon-scheduler.config.example.json, which sets every top-level field', () => {

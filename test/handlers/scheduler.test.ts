@@ -24,6 +24,7 @@ import { fixedClock } from '../../lambdas/core/clock';
 import { createSchedulerHandler } from '../../lambdas/handlers/scheduler';
 import { InvalidEventError } from '../../lambdas/handlers/shared/events';
 import { createTestTable } from '../support/dynamodb';
+import { functionConfigEnv } from '../support/function-config';
 
 const ec2Mock = mockClient(EC2Client);
 const tables: Awaited<ReturnType<typeof createTestTable>>[] = [];
@@ -97,7 +98,7 @@ async function setupHandler(options: Setup = {}) {
   });
   vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => metrics);
   const handler = createSchedulerHandler({
-    env: { CONFIG: JSON.stringify({ managedRegions: ['eu-central-1'], ...options.config }) },
+    env: functionConfigEnv({ managedRegions: ['eu-central-1'], ...options.config }),
     clock: fixedClock('2026-03-02T09:00:00Z'),
     metrics,
     logger: new Logger({ logLevel: 'SILENT' }),

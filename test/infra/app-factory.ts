@@ -6,7 +6,7 @@ import { resolveConfig } from '../../lib/config';
 /** Build the product's stacks for a test without bundling (bundling is exercised by `cdk synth` in CI). */
 export function buildTestApp(
   configInput: unknown = {},
-  options: { nag?: boolean; account?: string | null } = {},
+  options: { nag?: boolean; account?: string | null; configDir?: string } = {},
 ): {
   app: App;
   stacks: ProductStacks;
@@ -16,6 +16,7 @@ export function buildTestApp(
     app,
     resolveConfig(configInput, 'test'),
     options.account === null ? undefined : (options.account ?? '123456789012'),
+    options.configDir ? { configDir: options.configDir } : {},
   );
   if (options.nag) applyNag(app);
   return { app, stacks };

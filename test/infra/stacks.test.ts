@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { buildTestApp, templateOf } from './app-factory';
@@ -59,7 +62,6 @@ describe('Module: infrastructure', () => {
               POWERTOOLS_METRICS_NAMESPACE: 'GreenOps',
               POWERTOOLS_SERVICE_NAME: expect.any(String),
               TABLE_NAME: expect.anything(),
-              CONFIG: expect.any(String),
             }),
           },
         });
@@ -71,18 +73,30 @@ describe('Module: infrastructure', () => {
       template.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
     });
 
-    it('passes the validated configuration to the Lambdas as JSON that parses back to the same settings', () => {
-      // Prepare
-      const { stacks } = buildTestApp({ homeRegion: 'eu-west-1', carbonThresholds: { 'eu-west-1': 180 } });
-      const template = templateOf(stacks.controlPlane);
-      const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
+    it('passes no configuration in any environment: it is bundled into the code as config.json', () => {
+      // Prepare: 30 schedules would be far over Lambda's 4 KB of environment variables as JSON
+      const schedules = Array.from({ length: 30 }, (_, i) => ({
+        name: `team-${i}`,
+        periods: [{ name: 'night', begintime: '22:00', endtime: '06:00', weekdays: 'mon-fri' }],
+        exceptions: ['2026-12-24/2026-12-26'],
+      }));
+      const configDir = mkdtempSync(join(tmpdir(), 'config-dir-'));
+      const { stacks } = buildTestApp({ homeRegion: 'eu-west-1', schedules }, { configDir });
+      const functions = [stacks.controlPlane, ...stacks.workers].flatMap((stack) =>
+        Object.values(templateOf(stack).findResources('AWS::Lambda::Function')),
+      );
 
       // Act
-      const config = JSON.parse(fn?.Properties.Environment.Variables.CONFIG as string);
+      const [written] = readdirSync(configDir);
+      const file = JSON.parse(readFileSync(join(configDir, written!, 'config.json'), 'utf8'));
 
       // Assess
-      expect(config.homeRegion).toBe('eu-west-1');
-      expect(config.carbonThresholds).toEqual({ 'eu-west-1': 180 });
+      for (const fn of functions) {
+        expect(Object.keys(fn.Properties.Environment.Variables)).not.toContain('CONFIG');
+        expect(JSON.stringify(fn.Properties.Environment.Variables)).not.toContain('team-0');
+      }
+      expect(file).toEqual({ homeRegion: 'eu-west-1', schedules });
+      rmSync(configDir, { recursive: true, force: true });
     });
 
     it('triggers the fetcher and the scheduler at the configured intervals and the rightsizer daily', () => {

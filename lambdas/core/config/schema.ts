@@ -4,11 +4,11 @@ import { KNOWN_REGIONS, regionFacts } from '../carbon/region-facts';
 import { validateScheduleDefinition } from '../schedule/validate-hook';
 
 /**
- * The product's configuration (SPEC section 3), one zod schema shared by the CDK app (validated at synth),
- * the Lambdas (passed as JSON in the `CONFIG` environment variable) and the CLI (`--config PATH`).
+ * The product's configuration, one zod schema shared by the CDK app (validated at synth), the Lambdas (bundled into
+ * each function's code as `config.json` and validated again at cold start) and the CLI (`--config PATH`).
  */
 
-/** Default carbon thresholds in gCO2e/kWh (SPEC section 3); other regions use their static annual average. */
+/** Default carbon thresholds in gCO2e/kWh (README, Configure); other regions use their static annual average. */
 export const DEFAULT_CARBON_THRESHOLDS: Readonly<Record<string, number>> = {
   'eu-central-1': 300,
   'eu-west-1': 250,
@@ -97,7 +97,7 @@ export const carbonConfigSchema = z
     fetchIntervalMinutes: minutes(60).min(1, { error: 'fetchIntervalMinutes must be at least 1' }).default(5),
     /** How long stored readings and forecasts live in the table (DynamoDB TTL), minutes. */
     cacheTtlMinutes: minutes(60 * 24 * 31).default(60 * 24 * 2),
-    /** Seconds before a provider's reading starts to be penalised (SPEC section 5). */
+    /** Seconds before a provider's reading starts to be penalised (docs/carbon.md). */
     graceSeconds: z
       .object({
         electricitymaps: z.number().min(0).optional(),
@@ -246,7 +246,7 @@ export interface Config extends Omit<ParsedConfig, 'managedRegions' | 'hysteresi
   readonly input: unknown;
   readonly managedRegions: string[];
   readonly dispatch: ParsedConfig['dispatch'] & { allowedRegions: string[] };
-  /** Threshold in gCO2e/kWh for a region: configured, else SPEC default, else its static annual average. */
+  /** Threshold in gCO2e/kWh for a region: configured, else the product's default, else its static annual average. */
   readonly thresholdFor: (region: string) => number;
   /** Hysteresis in gCO2e/kWh for a region: configured, else 10% of its threshold. */
   readonly hysteresisFor: (region: string) => number;
