@@ -32,7 +32,7 @@ function bundledSynth(input: unknown, name: string): BundledFunction[] {
   const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [controlPlaneStackName] } });
   addProductStacks(app, resolveConfig(input, name), '123456789012', { configDir });
   const template = app.synth().getStackByName(controlPlaneStackName).template as {
-    Resources: Record<string, { Type: string; Properties: Record<string, never> }>;
+    Resources: Record<string, { Type: string; Properties: unknown }>;
   };
   return Object.entries(template.Resources)
     .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function')
