@@ -24,14 +24,14 @@ import { loadFunctionConfig } from './shared/function-config';
 import { logger, metrics } from './shared/powertools';
 
 /**
- * The rightsizer Lambda (issue 6), daily on EventBridge. Event: `{ dryRun?, at?, regions?, instanceIds? }`
+ * The rightsizer Lambda (docs/rightsizing.md), daily on EventBridge. Event: `{ dryRun?, at?, regions?, instanceIds? }`
  * (`regions` ⊆ config.managedRegions; default all of them). Returns the per-region summary and, on a dry run, the
  * recommendations (a scheduled run returns only counts to keep the response small).
  *
  * Environment: `LAMBDA_TASK_ROOT` (holds the bundled `config.json`), `TABLE_NAME`, optional `PRICE_SOURCE` =
  * `price-list-api` (default) | `snapshot`.
  * Emits EMF metrics `RightsizingRecommendations` (Count) and `RightsizingMonthlySavings` (None, USD per month), one
- * set per region with the single dimension `Region`.
+ * set per region with the dimensions `service` and `Region`.
  */
 export const eventSchema = baseEventSchema.extend({
   regions: z.array(z.string().min(1)).min(1).optional(),
@@ -153,15 +153,18 @@ export function awsPorts(deps: RightsizerDeps): RightsizingPorts {
   };
 }
 
-/** Emit the per-region EMF metrics: dimension Region only (no service dimension). */
+/**
+ * Emit the per-region EMF metrics with the catalogue's dimension set (lambdas/core/metrics-catalog.ts): `service`
+ * (Powertools' default dimension, the function's service name) and `Region`, which is what the dashboard's
+ * rightsizing widget searches for.
+ */
 function publishMetrics(result: RightsizingRunResult): void {
   for (const summary of result.regions) {
-    const single = metrics.singleMetric();
-    single.clearDefaultDimensions();
-    single.addDimension('Region', summary.region);
-    addCatalogMetric(single, 'RightsizingRecommendations', summary.recommendations);
+    // singleMetric() carries the default dimensions (service) over; each region is its own EMF document.
+    const recommendations = metrics.singleMetric();
+    recommendations.addDimension('Region', summary.region);
+    addCatalogMetric(recommendations, 'RightsizingRecommendations', summary.recommendations);
     const savings = metrics.singleMetric();
-    savings.clearDefaultDimensions();
     savings.addDimension('Region', summary.region);
     addCatalogMetric(savings, 'RightsizingMonthlySavings', summary.monthlySavingsUsd);
   }

@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { METRICS, type MetricName } from '../../lambdas/core/metrics-catalog';
 import { synthesize, type templateOf } from './app-factory';
 
 /** The dashboard body with CloudFormation tokens (function names, region refs) replaced by placeholders. */
@@ -89,6 +90,43 @@ describe('Module: observability', () => {
       expect(JSON.stringify(widget.metrics)).toContain(`MetricName=\\"${metric}\\"`);
     });
 
+    it('reads every product metric with the catalogue’s dimension set: service plus the catalogued dimensions', () => {
+      // Prepare: every metric line of every widget, in the product namespace
+      const lines = body.widgets.flatMap((w) => (w.properties.metrics as unknown[][] | undefined) ?? []);
+      const searches: { name: string; dimensions: string[] }[] = [];
+      const plain: { name: string; dimensions: Record<string, string> }[] = [];
+      for (const line of lines) {
+        const head = line[0];
+        if (head !== null && typeof head === 'object') {
+          const search = /SEARCH\('\{GreenOps,([^}]+)\} MetricName="([A-Za-z]+)"'/.exec(
+            String((head as { expression?: string }).expression),
+          );
+          if (search) searches.push({ name: search[2]!, dimensions: search[1]!.split(',') });
+        } else if (head === 'GreenOps') {
+          const [, name, ...rest] = line as [string, string, ...unknown[]];
+          const pairs = rest.filter((part) => typeof part === 'string') as string[];
+          const dimensions: Record<string, string> = {};
+          for (let i = 0; i + 1 < pairs.length; i += 2) dimensions[pairs[i]!] = pairs[i + 1]!;
+          plain.push({ name, dimensions });
+        }
+      }
+
+      // Assess: the rightsizing widget among them; a SEARCH matches only metrics with exactly its dimension set
+      expect(searches.map((s) => s.name)).toContain('RightsizingMonthlySavings');
+      for (const { name, dimensions } of searches) {
+        const entry = METRICS[name as MetricName];
+        expect(entry, name).toBeDefined();
+        expect(dimensions, name).toEqual(['service', ...entry.dimensions]);
+      }
+      expect(plain.length).toBeGreaterThan(0);
+      for (const { name, dimensions } of plain) {
+        const entry = METRICS[name as MetricName];
+        expect(entry, name).toBeDefined();
+        expect(Object.keys(dimensions).sort(), name).toEqual(['service', ...entry.dimensions].sort());
+        expect(dimensions.service, name).toBe(entry.service);
+      }
+    });
+
     it('shows errors, throttles and p99 duration of every Lambda, reading worker metrics in their own region', () => {
       // Act
       const errors = widgetTitled(body, 'Lambda errors');
@@ -163,6 +201,27 @@ describe('Module: observability', () => {
           ]),
         },
       });
+    });
+
+    it('alarms on product metrics with the catalogue’s dimension set', () => {
+      // Prepare
+      const alarms = Object.values(alarmed().controlPlane.findResources('AWS::CloudWatch::Alarm')).filter(
+        (a) => a.Properties.Namespace === 'CarbonAwareScheduler',
+      );
+
+      // Assess: CarbonDataAge (stale data), ActionFailures, DispatchFailures
+      expect(alarms.map((a) => a.Properties.MetricName).sort()).toEqual([
+        'ActionFailures',
+        'CarbonDataAge',
+        'CarbonDataAge',
+        'DispatchFailures',
+      ]);
+      for (const alarm of alarms) {
+        const entry = METRICS[alarm.Properties.MetricName as MetricName];
+        const dimensions = alarm.Properties.Dimensions as { Name: string; Value: string }[];
+        expect(dimensions.map((d) => d.Name).sort()).toEqual(['service', ...entry.dimensions].sort());
+        expect(dimensions.find((d) => d.Name === 'service')?.Value).toBe(entry.service);
+      }
     });
 
     it('watches carbon data age only where live data is possible: keyed providers everywhere, UK keyless in eu-west-2', () => {
