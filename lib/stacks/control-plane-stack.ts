@@ -68,9 +68,11 @@ export class ControlPlaneStack extends Stack {
   constructor(scope: Construct, id: string, props: ControlPlaneStackProps) {
     super(scope, id, props);
     this.table = new StateTable(this, 'State');
+    // Every function reads the configuration (bundled as config.json) unless its call says `configFile: undefined`.
     const common = {
       metricsNamespace: props.metricsNamespace,
       logRetention: props.logRetention,
+      configFile: props.configFile,
     };
     const environment = { TABLE_NAME: this.table.table.tableName };
     const make = (
@@ -78,7 +80,6 @@ export class ControlPlaneStack extends Stack {
       name: string,
       description: string,
       extra: Partial<ConstructorParameters<typeof ProductFunction>[2]> = {},
-      readsConfig = true,
     ): ProductFunction => {
       const fn = new ProductFunction(this, constructId, {
         entry: lambdaEntry(name),
@@ -87,7 +88,6 @@ export class ControlPlaneStack extends Stack {
         ...common,
         ...extra,
         environment: { ...environment, ...extra.environment },
-        ...(readsConfig ? { configFile: props.configFile } : {}),
       });
       this.table.table.grantReadWriteData(fn.function);
       this.functions.push(fn);
@@ -203,13 +203,12 @@ export class ControlPlaneStack extends Stack {
     });
 
     // Outcome recorder ----------------------------------------------------------------------------------------
-    this.outcomeRecorder = make(
-      'OutcomeRecorder',
-      'dispatch-outcome-recorder',
-      'records job outcomes from workers',
-      { timeout: Duration.seconds(30), memorySize: 256 },
-      false,
-    );
+    this.outcomeRecorder = make('OutcomeRecorder', 'dispatch-outcome-recorder', 'records job outcomes from workers', {
+      timeout: Duration.seconds(30),
+      memorySize: 256,
+      // Reads no configuration, so a configuration change does not redeploy it.
+      configFile: undefined,
+    });
     new events.Rule(this, 'JobCompletedRule', {
       description: 'Records job completions reported by workers in every region',
       eventPattern: { source: [EVENT_SOURCE], detailType: [JOB_COMPLETED] },

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type Stack } from 'aws-cdk-lib';
@@ -13,7 +13,7 @@ export interface TestAppOptions {
   readonly nag?: boolean;
   /** Target account; `null` for environment-agnostic synthesis (as `cdk synth` offline). Default 123456789012. */
   readonly account?: string | null;
-  /** Where the configuration file for the assets is written (default: a temporary directory per app). */
+  /** Where the configuration file for the assets is written (default: a temporary directory of the test process). */
   readonly configDir?: string;
   /**
    * Apply the feature flags of cdk.json, as `cdk synth` does (default true): they change what is deployed, e.g.
@@ -24,6 +24,17 @@ export interface TestAppOptions {
 }
 
 let cdkJson: Record<string, unknown> | undefined;
+let configDir: string | undefined;
+
+/** One temporary directory per test process for the configuration files synth writes, removed at exit. */
+function testConfigDir(): string {
+  if (!configDir) {
+    const dir = mkdtempSync(join(tmpdir(), 'test-config-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    configDir = dir;
+  }
+  return configDir;
+}
 
 /** The `context` of cdk.json (feature flags), as the CDK CLI passes it to the app. */
 export function cdkJsonContext(): Record<string, unknown> {
@@ -45,7 +56,7 @@ export function buildTestApp(
     app,
     resolveConfig(configInput, 'test'),
     options.account === null ? undefined : (options.account ?? '123456789012'),
-    { configDir: options.configDir ?? mkdtempSync(join(tmpdir(), 'test-config-')) },
+    { configDir: options.configDir ?? testConfigDir() },
   );
   if (options.nag) applyNag(app);
   return { app, stacks };

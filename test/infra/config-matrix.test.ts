@@ -57,7 +57,13 @@ function cfnLint(files: readonly string[], regions: readonly string[]): Promise<
     child.stderr?.on('data', (chunk) => {
       stderr += chunk;
     });
-    child.on('error', (error) => reject(new Error(`cfn-lint did not start: ${error.message}`)));
+    child.on('error', (error) =>
+      reject(
+        new Error(
+          `cfn-lint did not start (${error.message}); the config matrix needs it on PATH: pip install cfn-lint`,
+        ),
+      ),
+    );
     child.on('close', (status) => {
       closeSync(out);
       // Exit status is a bit mask: 2 errors, 4 warnings, 8 informational; anything else is cfn-lint failing to run.
