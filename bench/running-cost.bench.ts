@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { HISTORY_RETENTION_DAYS, InMemoryInstanceStateStore } from '../lambdas/adapters/dynamodb/instance-state-store';
@@ -32,6 +33,8 @@ import type {
   SavingsStore,
 } from '../lambdas/core/scheduler/ports';
 import { createSchedulerHandler } from '../lambdas/handlers/scheduler';
+import { LAMBDA_TASK_ROOT_ENV } from '../lambdas/handlers/shared/function-config';
+import { writeFunctionConfig } from '../lib/function-config';
 import { fakeCarbonLookup } from './fake-carbon';
 import type { BenchFigure } from './figure';
 
@@ -255,7 +258,7 @@ function environment(size: number, latency: boolean): Environment {
   const metrics = new Metrics({ namespace: 'CarbonAwareScheduler', serviceName: 'scheduler' });
   let at = '';
   const handler = createSchedulerHandler({
-    env: { CONFIG: JSON.stringify(CONFIG) },
+    env: { [LAMBDA_TASK_ROOT_ENV]: dirname(writeFunctionConfig(resolveConfig(CONFIG))) },
     clock: () => new Date(at),
     ports: () => ports,
     metrics,

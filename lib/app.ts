@@ -1,14 +1,11 @@
 import { type App, Aspects, type Environment } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { configToInput } from '../lambdas/core/config/resolve';
 import type { Config } from '../lambdas/core/config/schema';
+import { writeFunctionConfig } from './function-config';
 import { controlPlaneStackName, workerStackName } from './naming';
 import { ControlPlaneStack } from './stacks/control-plane-stack';
 import { WorkerStack } from './stacks/worker-stack';
-
-/** Largest CONFIG value we pass in a Lambda environment (Lambda allows 4 KB for all variables together). */
-export const MAX_CONFIG_ENV_BYTES = 3000;
 
 export interface ProductStacks {
   readonly controlPlane: ControlPlaneStack;
@@ -19,22 +16,25 @@ export interface ProductStacks {
  * Add the product's stacks to `app`: one control plane in `config.homeRegion` and one worker stack per
  * `config.workerRegions` entry, each with an explicit environment.
  *
+ * The configuration reaches the Lambdas inside their code assets (`config.json`, lib/function-config.ts), so its size
+ * is not limited by Lambda's 4 KB of environment variables.
+ *
  * @param account the target account, or undefined for environment-agnostic synthesis (offline)
- * @throws {Error} when the configuration is too large to pass to the Lambdas in their environment
+ * @param options.configDir where the configuration file for the assets is written (default: the OS temp directory)
  */
-export function addProductStacks(app: App, config: Config, account: string | undefined): ProductStacks {
+export function addProductStacks(
+  app: App,
+  config: Config,
+  account: string | undefined,
+  options: { configDir?: string } = {},
+): ProductStacks {
   const env = (region: string): Environment => ({ account, region });
   const logRetention = config.logRetentionDays as logs.RetentionDays;
-  const configJson = JSON.stringify(configToInput(config));
-  if (Buffer.byteLength(configJson) > MAX_CONFIG_ENV_BYTES) {
-    throw new Error(
-      `The configuration is ${Buffer.byteLength(configJson)} bytes as JSON; Lambda environment variables are limited to 4 KB in total, so keep it under ${MAX_CONFIG_ENV_BYTES} bytes (move long schedule lists into fewer periods).`,
-    );
-  }
+  const configFile = writeFunctionConfig(config, options.configDir);
   const controlPlane = new ControlPlaneStack(app, controlPlaneStackName, {
     env: env(config.homeRegion),
     description: 'carbon-aware-scheduler control plane: carbon data, EC2 scheduling, rightsizing, dispatch',
-    configJson,
+    configFile,
     metricsNamespace: config.metricsNamespace,
     logRetention,
     managedRegions: config.managedRegions,

@@ -11,7 +11,7 @@ export { configSchema } from '../lambdas/core/config/schema';
 export const DEFAULT_CONFIG_FILE = 'carbon-scheduler.config.json';
 
 /**
- * Load the configuration (SPEC section 3). Order: `explicitPath` (CDK `-c config=PATH` or CLI `--config`),
+ * Load the configuration (README, Configure). Order: `explicitPath` (CDK `-c config=PATH` or CLI `--config`),
  * else `carbon-scheduler.config.json` in `cwd` if present, else the defaults.
  *
  * @throws {ConfigError} when the file is missing, is not JSON, or has invalid fields (each named)

@@ -26,8 +26,14 @@ export const METRICS = {
   CostSavings: { service: 'scheduler', unit: 'None', dimensions: ['Region'] },
   /** Grams CO2e avoided by stopped instance-hours since the previous run. Dimensions: Region. */
   CarbonAvoided: { service: 'scheduler', unit: 'None', dimensions: ['Region'] },
-  /** Failed EC2 actions. Dimensions: Region, Action. */
+  /** Failed EC2 actions. Dimensions: Region, Action (start, stop, resize, describe). Graphed on the dashboard. */
   ActionErrors: { service: 'scheduler', unit: 'Count', dimensions: ['Region', 'Action'] },
+  /**
+   * Failed EC2 actions of the whole run, every region and action together (the sum of the run's `ActionErrors`).
+   * Dimensions: none. The `ActionFailures` alarm watches this one metric, so the alarm reads one metric however many
+   * regions are managed (an alarm's metric math may read at most 10 metrics).
+   */
+  ActionFailures: { service: 'scheduler', unit: 'Count', dimensions: [] },
   /** Instances whose Schedule or ScheduleOverride tag could not be used. Dimensions: Region. */
   InvalidScheduleTags: { service: 'scheduler', unit: 'Count', dimensions: ['Region'] },
   /** Running totals (USD) read back from the table after each run. Dimensions: Period (Today, Month, Total). */

@@ -18,9 +18,9 @@ import { fetchCarbon, type UnavailableProvider } from '../core/carbon/fetch-carb
 import { ageSeconds } from '../core/carbon/freshness';
 import type { CarbonReading, ProviderName, ReadingOrigin, Signal } from '../core/carbon/reading';
 import { type Clock, systemClock } from '../core/clock';
-import { configFromJson } from '../core/config/resolve';
 import type { Config } from '../core/config/schema';
 import { baseEventSchema, parseEvent } from './shared/events';
+import { loadFunctionConfig } from './shared/function-config';
 import { logger as sharedLogger, metrics as sharedMetrics } from './shared/powertools';
 
 /** The carbon fetcher accepts the base event: `{ "dryRun"?: boolean, "at"?: ISO-8601 }` (EventBridge sends neither). */
@@ -83,7 +83,7 @@ export class CarbonCacheWriteError extends Error {
 
 /** What the handler is wired with; tests replace any part. */
 export interface CarbonFetcherDeps {
-  /** Environment: `CONFIG`, `TABLE_NAME`, provider base URLs. */
+  /** Environment: `LAMBDA_TASK_ROOT` (holds the bundled `config.json`), `TABLE_NAME`, provider base URLs. */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly clock: Clock;
   /** The cache for a config (default: DynamoDB table `TABLE_NAME`). */
@@ -130,7 +130,7 @@ function defaultDeps(): CarbonFetcherDeps {
  * through the fallback chain (live → last good cached → static), store live readings and forecasts (not in a dry
  * run), publish EMF metrics (not in a dry run) and return a summary per region.
  *
- * @throws {InvalidEventError} for a malformed event, {ConfigError} for a bad `CONFIG`,
+ * @throws {InvalidEventError} for a malformed event, {ConfigError} when the bundled `config.json` is missing or invalid,
  *   {CarbonCacheWriteError} when the table could not be written (after the metrics were published)
  */
 export function createCarbonFetcherHandler(overrides: Partial<CarbonFetcherDeps> = {}) {
@@ -139,7 +139,7 @@ export function createCarbonFetcherHandler(overrides: Partial<CarbonFetcherDeps>
     const parsed = parseEvent(carbonFetcherEventSchema, event);
     const dryRun = parsed.dryRun ?? false;
     const now = parsed.at ? new Date(parsed.at) : deps.clock();
-    const config = configFromJson(deps.env.CONFIG);
+    const config = loadFunctionConfig(deps.env);
     const carbon = config.carbon;
 
     const { credentials, unavailable: secretProblems } = await loadProviderCredentials(carbon.secrets, deps.readSecret);

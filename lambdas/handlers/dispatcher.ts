@@ -10,7 +10,6 @@ import { addCatalogMetric } from '../adapters/metrics/catalog-metric';
 import { EventBridgeDeferralScheduler } from '../adapters/scheduler/deferral-scheduler';
 import { carbonLookupFromStore, forecastLookupFromStore, lookupOptionsFromConfig } from '../core/carbon/lookup';
 import { type Clock, systemClock } from '../core/clock';
-import { configFromJson } from '../core/config/resolve';
 import type { Config } from '../core/config/schema';
 import { DispatchValidationError } from '../core/dispatch/candidate-regions';
 import type { DispatchDecision } from '../core/dispatch/decision';
@@ -27,6 +26,7 @@ import {
   WORKER_TIMEOUT_SECONDS,
 } from './shared/dispatch-env';
 import { InvalidEventError, parseEvent } from './shared/events';
+import { loadFunctionConfig } from './shared/function-config';
 import { logger, metrics } from './shared/powertools';
 
 /** What the dispatcher returns: the decision, and whether it was written to the table. */
@@ -68,16 +68,17 @@ export function dispatchSettings(config: Config): DispatchSettings {
 }
 
 /**
- * Wire the dispatcher from its environment: `CONFIG`, `TABLE_NAME`, `WORKER_FUNCTIONS`, and for time shifting
- * `DISPATCH_SCHEDULE_GROUP` + `DISPATCH_SCHEDULER_ROLE_ARN` (+ optional `DISPATCHER_FUNCTION_ARN`, default the
- * function's own ARN). Without the scheduler variables jobs are never deferred and decisions say why.
- * @throws {ConfigError} / {DispatchEnvironmentError} when CONFIG or WORKER_FUNCTIONS is invalid, or TABLE_NAME unset
+ * Wire the dispatcher from its environment: `LAMBDA_TASK_ROOT` (holds the bundled `config.json`), `TABLE_NAME`,
+ * `WORKER_FUNCTIONS`, and for time shifting `DISPATCH_SCHEDULE_GROUP` + `DISPATCH_SCHEDULER_ROLE_ARN` (+ optional
+ * `DISPATCHER_FUNCTION_ARN`, default the function's own ARN). Without the scheduler variables jobs are never deferred and decisions say why.
+ * @throws {ConfigError} / {DispatchEnvironmentError} when `config.json` is missing or invalid, WORKER_FUNCTIONS is
+ *   invalid, or TABLE_NAME unset
  */
 export function wiringFromEnvironment(
   env: Readonly<Record<string, string | undefined>> = process.env,
   overrides: DispatcherWiringOverrides = {},
 ): DispatcherWiring {
-  const config = configFromJson(env.CONFIG);
+  const config = loadFunctionConfig(env);
   const tableName = env[TABLE_NAME_ENV];
   if (!tableName) throw new Error(`environment variable ${TABLE_NAME_ENV} is not set; expected the state table name`);
   const workers = parseWorkerFunctions(env[WORKER_FUNCTIONS_ENV]);

@@ -11,7 +11,6 @@ import { PriceListApiPriceBook } from '../adapters/pricing/price-list-api';
 import { snapshotPriceBook, withOverrides } from '../core/accounting/price-book';
 import { regionFacts } from '../core/carbon/region-facts';
 import { type Clock, systemClock } from '../core/clock';
-import { configFromJson } from '../core/config/resolve';
 import type { Config } from '../core/config/schema';
 import type { RecommendationStore } from '../core/rightsizing/recommendation-store';
 import {
@@ -21,16 +20,18 @@ import {
   runRightsizing,
 } from '../core/rightsizing/run';
 import { baseEventSchema, InvalidEventError, parseEvent } from './shared/events';
+import { loadFunctionConfig } from './shared/function-config';
 import { logger, metrics } from './shared/powertools';
 
 /**
- * The rightsizer Lambda (issue 6), daily on EventBridge. Event: `{ dryRun?, at?, regions?, instanceIds? }`
+ * The rightsizer Lambda (docs/rightsizing.md), daily on EventBridge. Event: `{ dryRun?, at?, regions?, instanceIds? }`
  * (`regions` ⊆ config.managedRegions; default all of them). Returns the per-region summary and, on a dry run, the
  * recommendations (a scheduled run returns only counts to keep the response small).
  *
- * Environment: `CONFIG` (JSON config), `TABLE_NAME`, optional `PRICE_SOURCE` = `price-list-api` (default) | `snapshot`.
+ * Environment: `LAMBDA_TASK_ROOT` (holds the bundled `config.json`), `TABLE_NAME`, optional `PRICE_SOURCE` =
+ * `price-list-api` (default) | `snapshot`.
  * Emits EMF metrics `RightsizingRecommendations` (Count) and `RightsizingMonthlySavings` (None, USD per month), one
- * set per region with the single dimension `Region`.
+ * set per region with the dimensions `service` and `Region`.
  */
 export const eventSchema = baseEventSchema.extend({
   regions: z.array(z.string().min(1)).min(1).optional(),
@@ -66,7 +67,7 @@ let defaultDeps: RightsizerDeps | undefined;
 
 function productionDeps(): RightsizerDeps {
   if (defaultDeps) return defaultDeps;
-  const config = configFromJson(process.env.CONFIG);
+  const config = loadFunctionConfig(process.env);
   const ec2 = clientCache((region) => new EC2Client({ region }));
   const tableName = process.env[TABLE_NAME_ENV];
   defaultDeps = {
@@ -152,15 +153,18 @@ export function awsPorts(deps: RightsizerDeps): RightsizingPorts {
   };
 }
 
-/** Emit the per-region EMF metrics: dimension Region only (no service dimension). */
+/**
+ * Emit the per-region EMF metrics with the catalogue's dimension set (lambdas/core/metrics-catalog.ts): `service`
+ * (Powertools' default dimension, the function's service name) and `Region`, which is what the dashboard's
+ * rightsizing widget searches for.
+ */
 function publishMetrics(result: RightsizingRunResult): void {
   for (const summary of result.regions) {
-    const single = metrics.singleMetric();
-    single.clearDefaultDimensions();
-    single.addDimension('Region', summary.region);
-    addCatalogMetric(single, 'RightsizingRecommendations', summary.recommendations);
+    // singleMetric() carries the default dimensions (service) over; each region is its own EMF document.
+    const recommendations = metrics.singleMetric();
+    recommendations.addDimension('Region', summary.region);
+    addCatalogMetric(recommendations, 'RightsizingRecommendations', summary.recommendations);
     const savings = metrics.singleMetric();
-    savings.clearDefaultDimensions();
     savings.addDimension('Region', summary.region);
     addCatalogMetric(savings, 'RightsizingMonthlySavings', summary.monthlySavingsUsd);
   }

@@ -15,7 +15,6 @@ import { PriceListApiPriceBook } from '../adapters/pricing/price-list-api';
 import { snapshotPriceBook, withOverrides } from '../core/accounting/price-book';
 import { carbonLookupFromStore, forecastLookupFromStore, lookupOptionsFromConfig } from '../core/carbon/lookup';
 import { type Clock, systemClock } from '../core/clock';
-import { configFromJson } from '../core/config/resolve';
 import type { Config } from '../core/config/schema';
 import { ScheduleRegistry } from '../core/schedule';
 import { decisionLogLevel } from '../core/scheduler/decision-log';
@@ -25,6 +24,7 @@ import { planEntry } from '../core/scheduler/plan';
 import { runScheduler, type SchedulerPorts, type SchedulerRunResult } from '../core/scheduler/run-scheduler';
 import { runTime } from '../core/scheduler/tick';
 import { baseEventSchema, InvalidEventError, parseEvent } from './shared/events';
+import { loadFunctionConfig } from './shared/function-config';
 import { logger as sharedLogger, metrics as sharedMetrics } from './shared/powertools';
 
 /**
@@ -57,7 +57,7 @@ export type SchedulerHandlerResult = Omit<SchedulerRunResult, 'regions' | 'runni
 
 /** What the handler is wired with; tests replace any part. */
 export interface SchedulerDeps {
-  /** Environment: `CONFIG` (JSON config), `TABLE_NAME`. */
+  /** Environment: `LAMBDA_TASK_ROOT` (holds the bundled `config.json`), `TABLE_NAME`. */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly clock: Clock;
   /** The ports for a config (default: EC2 and the DynamoDB table `TABLE_NAME`). */
@@ -131,13 +131,13 @@ export interface SchedulerContext {
  * A dry run (`{"dryRun": true}` or config `dryRun`) only reads: no EC2 mutation, no write, no lease, no metrics.
  *
  * @throws {InvalidEventError} for a malformed event, or `at` on a real run (a real run always acts at the current time)
- * @throws {ConfigError} for a bad `CONFIG`
+ * @throws {ConfigError} when the bundled `config.json` is missing or invalid (lambdas/handlers/shared/function-config.ts)
  */
 export function createSchedulerHandler(overrides: Partial<SchedulerDeps> = {}) {
   return async (event: unknown, context: SchedulerContext = {}): Promise<SchedulerHandlerResult> => {
     const deps = { ...defaultDeps(), ...overrides };
     const parsed = parseEvent(schedulerEventSchema, event);
-    const config = configFromJson(deps.env.CONFIG);
+    const config = loadFunctionConfig(deps.env);
     const dryRun = parsed.dryRun === true || config.dryRun;
     if (parsed.at !== undefined && !dryRun) {
       throw new InvalidEventError('at is only allowed with "dryRun": true; a real run always acts at the current time');

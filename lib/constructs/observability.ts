@@ -43,8 +43,6 @@ export interface ObservabilityProps {
   readonly alarmEmails: readonly string[];
   /** Where the dashboard's help text links to (the README's runbook). */
   readonly runbookUrl: string;
-  /** EC2 actions whose failures are counted (dimension `Action` of `ActionErrors`); default start, stop, resize, describe. */
-  readonly actions?: readonly string[];
 }
 
 /**
@@ -105,22 +103,12 @@ export class Observability extends Construct {
         treatMissingData: cw.TreatMissingData.BREACHING,
       });
     }
-    const actions = props.actions ?? ['start', 'stop', 'resize', 'describe'];
-    const actionErrorMetrics: Record<string, cw.IMetric> = {};
-    props.managedRegions.forEach((region, r) => {
-      actions.forEach((action, a) => {
-        actionErrorMetrics[`e${r}_${a}`] = productMetric(ns, 'ActionErrors', { Region: region, Action: action });
-      });
-    });
+    // One run-level total (the scheduler sums its ActionErrors into ActionFailures), so this alarm reads one metric
+    // for any number of managed regions; metric math in an alarm may read at most 10 metrics.
     alarm('ActionFailures', {
       alarmDescription:
-        'The scheduler could not start, stop or resize at least one instance (e.g. InsufficientInstanceCapacity). It retries next run; the table records which instance and why.',
-      metric: new cw.MathExpression({
-        expression: Object.keys(actionErrorMetrics).join(' + '),
-        usingMetrics: actionErrorMetrics,
-        period: fiveMinutes,
-        label: 'EC2 action failures',
-      }),
+        'The scheduler could not start, stop or resize at least one instance, or could not describe a region (e.g. InsufficientInstanceCapacity). It retries next run; the table records which instance and why, and the "EC2 action failures" graph shows the region and action.',
+      metric: productMetric(ns, 'ActionFailures', {}, { statistic: 'Sum', period: fiveMinutes }),
       threshold: 1,
       comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { ArnFormat, Duration, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -6,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { copyCommand, FUNCTION_CONFIG_FILE } from '../function-config';
 import { repositoryRoot } from '../paths';
 
 /** Typed settings of one product Lambda. */
@@ -23,14 +25,34 @@ export interface ProductFunctionProps {
   readonly memorySize?: number;
   /** Timeout; default 1 minute. */
   readonly timeout?: Duration;
-  /** Extra environment variables (never secrets). */
+  /** Extra environment variables (never secrets, never the configuration: see `configFile`). */
   readonly environment?: Record<string, string>;
+  /**
+   * The validated configuration file (lib/function-config.ts) to bundle into this function's code as `config.json`,
+   * for functions that read the configuration (lambdas/handlers/shared/function-config.ts). Its content is part of
+   * the asset, so the asset hash, and with it the deployed code, changes when the configuration changes.
+   */
+  readonly configFile?: string;
   /** Deterministic function name; only where another stack must address the function by name (workers). */
   readonly functionName?: string;
   /** Reserved concurrency, e.g. 1 for the scheduler so runs never overlap at the Lambda level. */
   readonly reservedConcurrentExecutions?: number;
   /** Retries of failed asynchronous invocations before the DLQ (0–2); default 2 (Lambda's default). */
   readonly asyncRetryAttempts?: number;
+}
+
+/**
+ * Bundling hooks that copy the configuration file into the bundle output next to `index.mjs`, after esbuild ran
+ * (local bundling, no Docker: the CDK runs these commands in a shell on this machine).
+ */
+function configHooks(configFile: string) {
+  return {
+    beforeBundling: (): string[] => [],
+    beforeInstall: (): string[] => [],
+    afterBundling: (_inputDir: string, outputDir: string): string[] => [
+      copyCommand(configFile, join(outputDir, FUNCTION_CONFIG_FILE)),
+    ],
+  };
 }
 
 /**
@@ -101,6 +123,7 @@ export class ProductFunction extends Construct {
         banner:
           "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);",
         externalModules: [],
+        ...(props.configFile ? { commandHooks: configHooks(props.configFile) } : {}),
       },
     });
 

@@ -8,18 +8,22 @@ import { TABLE_KEYS } from '../../lambdas/adapters/dynamodb/table';
  * point-in-time recovery, encryption with the AWS managed KMS key, a TTL attribute, deletion protection, and
  * RETAIN so `cdk destroy` never deletes the history of decisions and savings. No physical name: CloudFormation
  * names it, so two deployments in one account never collide.
+ *
+ * A classic `AWS::DynamoDB::Table`, not `TableV2` (`AWS::DynamoDB::GlobalTable`): the product has one table in one
+ * region and needs no replicas, and the classic resource is the one every CloudFormation implementation supports,
+ * including the emulated account the integration tests deploy into (docs/design-decisions.md).
  */
 export class StateTable extends Construct {
-  readonly table: dynamodb.TableV2;
+  readonly table: dynamodb.Table;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.table = new dynamodb.TableV2(this, 'Table', {
+    this.table = new dynamodb.Table(this, 'Table', {
       partitionKey: { name: TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: TABLE_KEYS.sortKey, type: dynamodb.AttributeType.STRING },
-      billing: dynamodb.Billing.onDemand(),
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
       timeToLiveAttribute: TABLE_KEYS.ttl,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,

@@ -26,8 +26,11 @@ import { lambdaEntry } from '../paths';
 
 /** Everything the control plane needs from the validated configuration, already derived. */
 export interface ControlPlaneStackProps extends StackProps {
-  /** The configuration as the Lambdas receive it (JSON, environment variable `CONFIG`). */
-  readonly configJson: string;
+  /**
+   * The validated configuration as written (lib/function-config.ts), bundled as `config.json` into the code of every
+   * function that reads it: carbon fetcher, scheduler, rightsizer and dispatcher (the outcome recorder does not).
+   */
+  readonly configFile: string;
   readonly metricsNamespace: string;
   readonly logRetention: logs.RetentionDays;
   readonly managedRegions: readonly string[];
@@ -65,11 +68,13 @@ export class ControlPlaneStack extends Stack {
   constructor(scope: Construct, id: string, props: ControlPlaneStackProps) {
     super(scope, id, props);
     this.table = new StateTable(this, 'State');
+    // Every function reads the configuration (bundled as config.json) unless its call says `configFile: undefined`.
     const common = {
       metricsNamespace: props.metricsNamespace,
       logRetention: props.logRetention,
+      configFile: props.configFile,
     };
-    const environment = { TABLE_NAME: this.table.table.tableName, CONFIG: props.configJson };
+    const environment = { TABLE_NAME: this.table.table.tableName };
     const make = (
       constructId: string,
       name: string,
@@ -201,6 +206,8 @@ export class ControlPlaneStack extends Stack {
     this.outcomeRecorder = make('OutcomeRecorder', 'dispatch-outcome-recorder', 'records job outcomes from workers', {
       timeout: Duration.seconds(30),
       memorySize: 256,
+      // Reads no configuration, so a configuration change does not redeploy it.
+      configFile: undefined,
     });
     new events.Rule(this, 'JobCompletedRule', {
       description: 'Records job completions reported by workers in every region',

@@ -68,6 +68,10 @@ describe('Module: config', () => {
 
     it.each([
       [{ homeRegion: 'mars-north-1' }, 'homeRegion: unknown AWS region "mars-north-1"; allowed: "af-south-1"'],
+      [
+        { ebsKmsKeyArns: ['arn:aws:s3:::my-bucket'] },
+        'ebsKmsKeyArns[0]: "arn:aws:s3:::my-bucket" is not an ARN of kms',
+      ],
       [{ managedRegions: ['eu-west-1', 'eu-wets-1'] }, 'managedRegions[1]: unknown AWS region "eu-wets-1"'],
       [
         { carbonThresholds: { 'eu-central-1': -5 } },
@@ -106,12 +110,86 @@ describe('Module: config', () => {
       expect(attempt).toThrow('Invalid configuration (test.json)');
     });
 
+    it.each([
+      [{ homeRegion: 'cn-north-1' }, 'homeRegion: "cn-north-1" is in the aws-cn partition (AWS China)'],
+      [
+        { managedRegions: ['eu-central-1', 'us-gov-west-1'] },
+        'managedRegions[1]: "us-gov-west-1" is in the aws-us-gov partition (AWS GovCloud (US))',
+      ],
+      [
+        { workerRegions: ['eusc-de-east-1'] },
+        'workerRegions[0]: "eusc-de-east-1" is in the aws-eusc partition (AWS European Sovereign Cloud)',
+      ],
+      [
+        { dispatch: { allowedRegions: ['us-iso-east-1'] } },
+        'dispatch.allowedRegions[0]: "us-iso-east-1" is in the aws-iso partition',
+      ],
+      [{ managedRegions: ['us-isob-east-1'] }, 'managedRegions[0]: "us-isob-east-1" is in the aws-iso-b partition'],
+      [{ managedRegions: ['eu-isoe-west-1'] }, 'managedRegions[0]: "eu-isoe-west-1" is in the aws-iso-e partition'],
+      [{ managedRegions: ['us-isof-south-1'] }, 'managedRegions[0]: "us-isof-south-1" is in the aws-iso-f partition'],
+      [
+        { carbonThresholds: { 'cn-northwest-1': 500 } },
+        'carbonThresholds.cn-northwest-1: "cn-northwest-1" is in the aws-cn',
+      ],
+      [
+        { carbon: { zoneOverrides: { 'us-gov-east-1': 'US-MIDA-PJM' } } },
+        'carbon.zoneOverrides.us-gov-east-1: "us-gov-east-1" is in the aws-us-gov',
+      ],
+      [{ pue: { regions: { 'cn-north-1': 1.2 } } }, 'pue.regions.cn-north-1: "cn-north-1" is in the aws-cn'],
+      [
+        { ebsKmsKeyArns: ['arn:aws-cn:kms:cn-north-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'] },
+        'ebsKmsKeyArns[0]: "arn:aws-cn:kms:cn-north-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" is in the aws-cn partition; a deployment lives in the aws partition',
+      ],
+      [
+        {
+          carbon: {
+            secrets: { watttime: 'arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:wt-AbCdEf' },
+          },
+        },
+        'carbon.secrets.watttime: "arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:wt-AbCdEf" is in the aws-us-gov partition',
+      ],
+    ])('refuses regions and ARNs of other partitions in %j, naming the field and the partition', (input, expected) => {
+      // Act
+      const attempt = () => resolveConfig(input, 'test.json');
+
+      // Assess
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow(expected);
+      expect(attempt).toThrow(/a deployment lives in the aws partition/);
+    });
+
+    it('lists only commercial regions as allowed when a region is unknown', () => {
+      // Act
+      const attempt = () => resolveConfig({ homeRegion: 'eu-centrall-1' });
+
+      // Assess
+      expect(attempt).toThrow(/allowed: .*"eu-central-1"/);
+      expect(attempt).not.toThrow(/cn-north-1|us-gov-west-1/);
+    });
+
+    it('accepts secrets given by name or by an ARN of the aws partition', () => {
+      // Act
+      const config = resolveConfig({
+        carbon: {
+          secrets: {
+            electricitymaps: 'prod/electricitymaps',
+            watttime: 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:prod/watttime-AbCdEf',
+          },
+        },
+      });
+
+      // Assess
+      expect(config.carbon.secrets.watttime).toBe(
+        'arn:aws:secretsmanager:eu-central-1:123456789012:secret:prod/watttime-AbCdEf',
+      );
+    });
+
     it('round-trips through the JSON a Lambda receives to the same resolved settings', () => {
       // Prepare
       const config = resolveConfig({ homeRegion: 'eu-west-1', carbonThresholds: { 'eu-west-1': 180 }, dryRun: true });
 
       // Act
-      const again = configFromJson(JSON.stringify(configToInput(config)));
+      const again = configFromJson(JSON.stringify(configToInput(config)), 'config.json');
 
       // Assess
       expect(JSON.stringify(configToInput(config))).toBe(
@@ -122,12 +200,20 @@ describe('Module: config', () => {
       expect(again.managedRegions).toEqual(['eu-west-1']);
     });
 
-    it('rejects malformed JSON in the CONFIG variable with a clear error', () => {
+    it.each([
+      ['{"homeRegion": ', /- \(root\): not valid JSON/],
+      ['', /- \(root\): empty; expected the configuration as a JSON object/],
+      ['  \n', /- \(root\): empty/],
+      ['null', /- \(root\): expected a JSON object, got null/],
+      ['["eu-central-1"]', /- \(root\): expected a JSON object, got \["eu-central-1"\]/],
+    ])('rejects %j as configuration JSON with a clear error instead of using the defaults', (json, expected) => {
       // Act
-      const attempt = () => configFromJson('{"homeRegion": ');
+      const attempt = () => configFromJson(json, '/var/task/config.json');
 
       // Assess
-      expect(attempt).toThrow(/Invalid configuration \(CONFIG environment variable\):\n {2}- \(root\): not valid JSON/);
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow(/^Invalid configuration \(\/var\/task\/config\.json\):\n/);
+      expect(attempt).toThrow(expected);
     });
 
     it('accepts the shipped carbon-scheduler.config.example.json, which sets every top-level field', () => {

@@ -14,6 +14,7 @@ import {
 } from '../../lambdas/handlers/carbon-fetcher';
 import { InvalidEventError } from '../../lambdas/handlers/shared/events';
 import { createTestTable } from '../support/dynamodb';
+import { functionConfigEnv } from '../support/function-config';
 import { providerFixture, type ReplayServer, startReplayServer } from '../support/replay-server';
 
 const NOW = '2024-03-06T19:20:00.000Z';
@@ -23,11 +24,11 @@ const latest = providerFixture<Record<string, unknown>>('electricitymaps-latest.
 const forecast = providerFixture<Record<string, unknown>>('electricitymaps-forecast-de.json');
 
 // carbonRegions of this config: eu-central-1, eu-west-2, us-east-1, us-east-2 (zones DE, GB, US-MIDA-PJM twice).
-const CONFIG = JSON.stringify({
+const CONFIG = {
   homeRegion: 'eu-central-1',
   workerRegions: ['eu-central-1', 'us-east-1', 'us-east-2', 'eu-west-2'],
   carbon: { secrets: { electricitymaps: 'cas/electricitymaps', watttime: 'cas/watttime' }, maxRetries: 0 },
-});
+};
 
 const EM_VALUES: Record<string, number> = { DE: 250, GB: 120, 'US-MIDA-PJM': 431 };
 
@@ -93,7 +94,7 @@ afterEach(async () => {
 function deps(overrides: Partial<CarbonFetcherDeps> = {}): Partial<CarbonFetcherDeps> {
   return {
     env: {
-      CONFIG,
+      ...functionConfigEnv(CONFIG),
       ELECTRICITYMAPS_API_URL: server.url,
       WATTTIME_API_URL: server.url,
       UK_CARBON_INTENSITY_API_URL: server.url,
@@ -211,8 +212,8 @@ describe('Module: carbon-fetcher handler', () => {
       const handler = createCarbonFetcherHandler(
         deps({
           env: {
-            CONFIG: JSON.stringify({
-              ...JSON.parse(CONFIG),
+            ...functionConfigEnv({
+              ...CONFIG,
               carbon: { providers: ['electricitymaps'], secrets: { electricitymaps: 'cas/electricitymaps' } },
             }),
             ELECTRICITYMAPS_API_URL: server.url,
@@ -237,7 +238,7 @@ describe('Module: carbon-fetcher handler', () => {
       const handler = createCarbonFetcherHandler(
         deps({
           env: {
-            CONFIG: JSON.stringify({
+            ...functionConfigEnv({
               homeRegion: 'eu-north-1',
               workerRegions: ['eu-north-1'],
               carbon: { providers: ['electricitymaps', 'watttime', 'static'] },
@@ -274,7 +275,7 @@ describe('Module: carbon-fetcher handler', () => {
       const handler = createCarbonFetcherHandler(
         deps({
           env: {
-            CONFIG,
+            ...functionConfigEnv(CONFIG),
             ELECTRICITYMAPS_API_URL: `${server.url}/nowhere`,
             WATTTIME_API_URL: `${server.url}/nowhere`,
             UK_CARBON_INTENSITY_API_URL: `${server.url}/nowhere`,
@@ -301,12 +302,12 @@ describe('Module: carbon-fetcher handler', () => {
       server = await startReplayServer([
         { path: '/v3/carbon-intensity/latest', responses: [{ delayMs: 3000, body: latest }] },
       ]);
-      const config = JSON.stringify({
+      const config = {
         homeRegion: 'eu-central-1',
         carbon: { providers: ['electricitymaps'], secrets: { electricitymaps: 'cas/electricitymaps' } },
-      });
+      };
       const handler = createCarbonFetcherHandler(
-        deps({ env: { CONFIG: config, ELECTRICITYMAPS_API_URL: server.url } }),
+        deps({ env: { ...functionConfigEnv(config), ELECTRICITYMAPS_API_URL: server.url } }),
       );
       const started = Date.now();
 

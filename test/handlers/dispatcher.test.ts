@@ -16,6 +16,7 @@ import {
 } from '../../lambdas/handlers/shared/dispatch-env';
 import { InvalidEventError } from '../../lambdas/handlers/shared/events';
 import { createTestTable } from '../support/dynamodb';
+import { functionConfigEnv } from '../support/function-config';
 
 const lambdaMock = mockClient(LambdaClient);
 const schedulerMock = mockClient(SchedulerClient);
@@ -61,7 +62,7 @@ function hourlyForecast(region: string, values: number[]): CarbonForecast {
 
 function environment(overrides: Record<string, string | undefined> = {}) {
   return {
-    CONFIG: JSON.stringify({ homeRegion: 'eu-central-1' }),
+    ...functionConfigEnv({ homeRegion: 'eu-central-1' }),
     TABLE_NAME: table.tableName,
     WORKER_FUNCTIONS: JSON.stringify(Object.fromEntries(REGIONS.map((r) => [r, workerArn(r)]))),
     DISPATCH_SCHEDULE_GROUP: 'carbon-aware-scheduler-deferrals',

@@ -9,6 +9,7 @@ import { fixedClock } from '../../lambdas/core/clock';
 import { createCarbonFetcherHandler } from '../../lambdas/handlers/carbon-fetcher';
 import { createDispatcherHandler, wiringFromEnvironment } from '../../lambdas/handlers/dispatcher';
 import { createTestTable } from '../support/dynamodb';
+import { functionConfigEnv } from '../support/function-config';
 import { providerFixture, type ReplayServer, startReplayServer } from '../support/replay-server';
 
 /**
@@ -19,10 +20,10 @@ import { providerFixture, type ReplayServer, startReplayServer } from '../suppor
 const NOW = '2026-11-21T12:00:00.000Z';
 const OBSERVED = '2026-11-21T11:30:00.000Z'; // 30 min old: inside Electricity Maps' 90-minute grace, no penalty
 const GRAMS: Record<string, number> = { 'SE-SE3': 30, FR: 55, 'US-NW-PACW': 180, DE: 250, 'US-MIDA-PJM': 431 };
-const CONFIG = JSON.stringify({
+const CONFIG = {
   homeRegion: 'eu-central-1',
   carbon: { providers: ['electricitymaps', 'static'], secrets: { electricitymaps: 'cas/em' }, maxRetries: 0 },
-});
+};
 const ACCOUNT = '123456789012';
 const WORKERS = ['eu-north-1', 'eu-west-3', 'eu-central-1', 'us-east-1', 'us-west-2'];
 const latest = providerFixture<Record<string, unknown>>('electricitymaps-latest.json');
@@ -67,7 +68,7 @@ describe('Module: carbon fetcher → table → dispatcher', () => {
   it('dry-run dispatch ranks the worker regions by the replayed intensities the fetcher stored', async () => {
     // Prepare
     const fetcher = createCarbonFetcherHandler({
-      env: { CONFIG, ELECTRICITYMAPS_API_URL: server.url },
+      env: { ...functionConfigEnv(CONFIG), ELECTRICITYMAPS_API_URL: server.url },
       clock: fixedClock(NOW),
       store: (config) =>
         new DynamoCarbonStore(table.doc, table.tableName, { ttlMinutes: config.carbon.cacheTtlMinutes }),
@@ -79,7 +80,7 @@ describe('Module: carbon fetcher → table → dispatcher', () => {
     });
     const wiring = wiringFromEnvironment(
       {
-        CONFIG,
+        ...functionConfigEnv(CONFIG),
         TABLE_NAME: table.tableName,
         WORKER_FUNCTIONS: JSON.stringify(
           Object.fromEntries(

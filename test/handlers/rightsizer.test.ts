@@ -12,8 +12,14 @@ import { InstanceTypeCatalog } from '../../lambdas/adapters/ec2/instance-types';
 import { fixedClock } from '../../lambdas/core/clock';
 import { resolveConfig } from '../../lambdas/core/config/resolve';
 import { familySizes } from '../../lambdas/core/ec2/instance-specs';
+import { METRICS } from '../../lambdas/core/metrics-catalog';
 import { parseQueryId } from '../../lambdas/core/rightsizing/metric-queries';
 import { handle, type RightsizerDeps, type RightsizerResponse } from '../../lambdas/handlers/rightsizer';
+
+// The deployed function's Powertools service name (set by the CDK construct), before the handler module loads.
+vi.hoisted(() => {
+  process.env.POWERTOOLS_SERVICE_NAME = 'rightsizer';
+});
 
 /** The response of a run that analysed (fails the test otherwise). */
 function ran(response: RightsizerResponse) {
@@ -161,18 +167,26 @@ describe('Module: rightsizer handler', () => {
           ],
         ]),
       );
-      // EMF: dimension Region only; eu-central-1 m5.2xlarge 0.46 → m5.large 0.115 over 217.26 h = 74.96 USD.
+      // EMF: the catalogue's dimension set, service + Region (what the dashboard's rightsizing widget searches);
+      // eu-central-1 m5.2xlarge 0.46 → m5.large 0.115 over 217.26 h = 74.96 USD.
       const emf = stdout.mock.calls
         .map((c) => String(c[0]))
         .filter((line) => line.includes('_aws'))
         .map((line) => JSON.parse(line));
       const recommendationsMetric = emf.find((m) => 'RightsizingRecommendations' in m);
       const savingsMetric = emf.find((m) => 'RightsizingMonthlySavings' in m);
-      expect(recommendationsMetric._aws.CloudWatchMetrics[0].Dimensions).toEqual([['Region']]);
-      expect(recommendationsMetric).toMatchObject({ Region: 'eu-central-1', RightsizingRecommendations: 1 });
-      expect(savingsMetric._aws.CloudWatchMetrics[0].Dimensions).toEqual([['Region']]);
+      for (const [doc, name] of [
+        [recommendationsMetric, 'RightsizingRecommendations'],
+        [savingsMetric, 'RightsizingMonthlySavings'],
+      ] as const) {
+        expect(doc._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service', 'Region']]);
+        expect([...doc._aws.CloudWatchMetrics[0].Dimensions[0]].sort()).toEqual(
+          ['service', ...METRICS[name].dimensions].sort(),
+        );
+        expect(doc).toMatchObject({ service: METRICS[name].service, Region: 'eu-central-1' });
+      }
+      expect(recommendationsMetric.RightsizingRecommendations).toBe(1);
       expect(savingsMetric.RightsizingMonthlySavings).toBeCloseTo(74.96, 2);
-      expect(recommendationsMetric.service).toBeUndefined();
     });
 
     it('writes nothing and emits no metrics on a dry run, and returns the recommendations', async () => {

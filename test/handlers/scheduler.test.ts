@@ -24,6 +24,7 @@ import { fixedClock } from '../../lambdas/core/clock';
 import { createSchedulerHandler } from '../../lambdas/handlers/scheduler';
 import { InvalidEventError } from '../../lambdas/handlers/shared/events';
 import { createTestTable } from '../support/dynamodb';
+import { functionConfigEnv } from '../support/function-config';
 
 const ec2Mock = mockClient(EC2Client);
 const tables: Awaited<ReturnType<typeof createTestTable>>[] = [];
@@ -97,7 +98,7 @@ async function setupHandler(options: Setup = {}) {
   });
   vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => metrics);
   const handler = createSchedulerHandler({
-    env: { CONFIG: JSON.stringify({ managedRegions: ['eu-central-1'], ...options.config }) },
+    env: functionConfigEnv({ managedRegions: ['eu-central-1'], ...options.config }),
     clock: fixedClock('2026-03-02T09:00:00Z'),
     metrics,
     logger: new Logger({ logLevel: 'SILENT' }),
@@ -194,6 +195,7 @@ describe('Module: scheduler handler', () => {
       expect(metric('ManagedInstances', { Region: 'eu-central-1', State: 'stopped' })).toBe(1);
       expect(metric('InvalidScheduleTags', { Region: 'eu-central-1' })).toBe(1);
       expect(metric('ActionErrors', { Region: 'eu-central-1', Action: 'start' })).toBe(0);
+      expect(metric('ActionFailures', {})).toBe(0);
       expect(
         recorded.every((m) =>
           Object.keys(m.dimensions).every((k) => ['Region', 'Action', 'State', 'Period'].includes(k)),
@@ -208,7 +210,7 @@ describe('Module: scheduler handler', () => {
 
     it('bisects a failing StartInstances batch and records the failure for the next run', async () => {
       // Prepare
-      const { handler, table } = await setupHandler();
+      const { handler, table, recorded } = await setupHandler();
       describeReturns([
         described('i-1', { Schedule: 'office-hours' }),
         described('i-2', { Schedule: 'office-hours' }),
@@ -234,6 +236,10 @@ describe('Module: scheduler handler', () => {
         ['i-4'],
       ]);
       expect(result.totals.failed).toBe(1);
+      // The run-level total the ActionFailures alarm reads, with no dimension but the default service
+      expect(recorded.filter((m) => m.name === 'ActionFailures')).toEqual([
+        { name: 'ActionFailures', value: 1, dimensions: {} },
+      ]);
       const state = await new DynamoInstanceStateStore(table.doc, table.tableName).loadRegion('eu-central-1');
       expect(state.instances.get('i-3')).toMatchObject({
         state: 'start_failed',

@@ -24,19 +24,21 @@ describe('Module: infrastructure', () => {
           alarms: { emails: ['finops@example.com'] },
         },
       ],
-    ])('reports no unacknowledged finding on any stack (%s)', { timeout: 120_000 }, (_name, config) => {
-      for (const account of ['123456789012', null]) {
-        // Prepare: with an account, and environment-agnostic as `cdk synth` offline
-        const { app, stacks } = buildTestApp(config, { nag: true, account });
+    ])(
+      'reports no unacknowledged finding on any stack, environment-agnostic as `cdk synth` offline (%s)',
+      { timeout: 120_000 },
+      (_name, config) => {
+        // Prepare: no account (the config matrix runs cdk-nag on every configuration with an account)
+        const { app, stacks } = buildTestApp(config, { nag: true, account: null });
 
         // Act
         app.synth();
 
         // Assess
         for (const stack of [stacks.controlPlane, ...stacks.workers]) {
-          expect(findings(stack), `${stack.stackName} (account ${account})`).toEqual([]);
+          expect(findings(stack), stack.stackName).toEqual([]);
         }
-      }
-    });
+      },
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { buildTestApp, templateOf } from './app-factory';
+import { METRICS, type MetricName } from '../../lambdas/core/metrics-catalog';
+import { synthesize, type templateOf } from './app-factory';
 
 /** The dashboard body with CloudFormation tokens (function names, region refs) replaced by placeholders. */
 function dashboardBody(template: ReturnType<typeof templateOf>): {
@@ -24,14 +25,15 @@ function widgetTitled(body: ReturnType<typeof dashboardBody>, title: string) {
 
 describe('Module: observability', () => {
   describe('Construct: dashboard', () => {
-    const { stacks } = buildTestApp({
-      homeRegion: 'eu-central-1',
-      managedRegions: ['eu-central-1', 'eu-west-1'],
-      workerRegions: ['eu-north-1', 'us-east-1'],
-      carbonThresholds: { 'eu-west-1': 220 },
-      metricsNamespace: 'GreenOps',
-    });
-    const body = dashboardBody(templateOf(stacks.controlPlane));
+    const body = dashboardBody(
+      synthesize({
+        homeRegion: 'eu-central-1',
+        managedRegions: ['eu-central-1', 'eu-west-1'],
+        workerRegions: ['eu-north-1', 'us-east-1'],
+        carbonThresholds: { 'eu-west-1': 220 },
+        metricsNamespace: 'GreenOps',
+      }).controlPlane,
+    );
 
     it('graphs carbon intensity for every carbon region with that region’s threshold drawn on it', () => {
       // Prepare: thresholds by hand: eu-central-1 300 (SPEC default), eu-west-1 220 (configured),
@@ -88,6 +90,43 @@ describe('Module: observability', () => {
       expect(JSON.stringify(widget.metrics)).toContain(`MetricName=\\"${metric}\\"`);
     });
 
+    it('reads every product metric with the catalogue’s dimension set: service plus the catalogued dimensions', () => {
+      // Prepare: every metric line of every widget, in the product namespace
+      const lines = body.widgets.flatMap((w) => (w.properties.metrics as unknown[][] | undefined) ?? []);
+      const searches: { name: string; dimensions: string[] }[] = [];
+      const plain: { name: string; dimensions: Record<string, string> }[] = [];
+      for (const line of lines) {
+        const head = line[0];
+        if (head !== null && typeof head === 'object') {
+          const search = /SEARCH\('\{GreenOps,([^}]+)\} MetricName="([A-Za-z]+)"'/.exec(
+            String((head as { expression?: string }).expression),
+          );
+          if (search) searches.push({ name: search[2]!, dimensions: search[1]!.split(',') });
+        } else if (head === 'GreenOps') {
+          const [, name, ...rest] = line as [string, string, ...unknown[]];
+          const pairs = rest.filter((part) => typeof part === 'string') as string[];
+          const dimensions: Record<string, string> = {};
+          for (let i = 0; i + 1 < pairs.length; i += 2) dimensions[pairs[i]!] = pairs[i + 1]!;
+          plain.push({ name, dimensions });
+        }
+      }
+
+      // Assess: the rightsizing widget among them; a SEARCH matches only metrics with exactly its dimension set
+      expect(searches.map((s) => s.name)).toContain('RightsizingMonthlySavings');
+      for (const { name, dimensions } of searches) {
+        const entry = METRICS[name as MetricName];
+        expect(entry, name).toBeDefined();
+        expect(dimensions, name).toEqual(['service', ...entry.dimensions]);
+      }
+      expect(plain.length).toBeGreaterThan(0);
+      for (const { name, dimensions } of plain) {
+        const entry = METRICS[name as MetricName];
+        expect(entry, name).toBeDefined();
+        expect(Object.keys(dimensions).sort(), name).toEqual(['service', ...entry.dimensions].sort());
+        expect(dimensions.service, name).toBe(entry.service);
+      }
+    });
+
     it('shows errors, throttles and p99 duration of every Lambda, reading worker metrics in their own region', () => {
       // Act
       const errors = widgetTitled(body, 'Lambda errors');
@@ -114,15 +153,17 @@ describe('Module: observability', () => {
   });
 
   describe('Construct: alarms', () => {
-    it('raises an alarm for every failure path, each notifying the encrypted topic', () => {
-      // Prepare
-      const { stacks } = buildTestApp({
+    const alarmed = () =>
+      synthesize({
         managedRegions: ['eu-central-1'],
         workerRegions: ['eu-north-1'],
         carbon: { maxDataAgeMinutes: 90, secrets: { electricitymaps: 'prod/em' } },
         alarms: { emails: ['finops@example.com'] },
       });
-      const template = templateOf(stacks.controlPlane);
+
+    it('raises an alarm for every failure path, each notifying the encrypted topic', () => {
+      // Prepare
+      const template = alarmed().controlPlane;
       const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
       const descriptions = alarms.map((a) => a.Properties.AlarmDescription as string);
 
@@ -162,15 +203,34 @@ describe('Module: observability', () => {
       });
     });
 
+    it('alarms on product metrics with the catalogue’s dimension set', () => {
+      // Prepare
+      const alarms = Object.values(alarmed().controlPlane.findResources('AWS::CloudWatch::Alarm')).filter(
+        (a) => a.Properties.Namespace === 'CarbonAwareScheduler',
+      );
+
+      // Assess: CarbonDataAge (stale data), ActionFailures, DispatchFailures
+      expect(alarms.map((a) => a.Properties.MetricName).sort()).toEqual([
+        'ActionFailures',
+        'CarbonDataAge',
+        'CarbonDataAge',
+        'DispatchFailures',
+      ]);
+      for (const alarm of alarms) {
+        const entry = METRICS[alarm.Properties.MetricName as MetricName];
+        const dimensions = alarm.Properties.Dimensions as { Name: string; Value: string }[];
+        expect(dimensions.map((d) => d.Name).sort()).toEqual(['service', ...entry.dimensions].sort());
+        expect(dimensions.find((d) => d.Name === 'service')?.Value).toBe(entry.service);
+      }
+    });
+
     it('watches carbon data age only where live data is possible: keyed providers everywhere, UK keyless in eu-west-2', () => {
       // Prepare
-      const keyless = templateOf(
-        buildTestApp({ managedRegions: ['eu-central-1', 'eu-west-2'], workerRegions: ['eu-north-1'] }).stacks
-          .controlPlane,
-      );
-      const staticOnly = templateOf(
-        buildTestApp({ workerRegions: ['eu-north-1'], carbon: { providers: ['static'] } }).stacks.controlPlane,
-      );
+      const keyless = synthesize({
+        managedRegions: ['eu-central-1', 'eu-west-2'],
+        workerRegions: ['eu-north-1'],
+      }).controlPlane;
+      const staticOnly = synthesize({ workerRegions: ['eu-north-1'], carbon: { providers: ['static'] } }).controlPlane;
 
       // Assess
       const staleAlarms = (t: ReturnType<typeof templateOf>) =>
@@ -183,8 +243,7 @@ describe('Module: observability', () => {
 
     it('watches each worker region’s errors and dead letters with a topic in that region', () => {
       // Prepare
-      const { stacks } = buildTestApp({ workerRegions: ['eu-north-1'] });
-      const template = templateOf(stacks.workers[0]!);
+      const template = alarmed().workers[0]!;
 
       // Assess
       template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
@@ -194,7 +253,7 @@ describe('Module: observability', () => {
 
     it('saves Logs Insights queries for instance decisions and for errors', () => {
       // Prepare
-      const template = templateOf(buildTestApp({}).stacks.controlPlane);
+      const template = alarmed().controlPlane;
 
       // Assess
       template.hasResourceProperties('AWS::Logs::QueryDefinition', {

@@ -1,18 +1,48 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { describe, expect, it } from 'vitest';
-import { buildTestApp, templateOf } from './app-factory';
+import { afterAll, describe, expect, it } from 'vitest';
+import { synthesize } from './app-factory';
+
+/**
+ * Two configurations, each synthesized once for the whole file (with cdk.json's feature flags, as `cdk synth`):
+ * the defaults, and one that sets everything these tests look at.
+ */
+const KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+// 30 schedules are far over Lambda's 4 KB of environment variables as JSON.
+const SCHEDULES = Array.from({ length: 30 }, (_, i) => ({
+  name: `team-${i}`,
+  periods: [{ name: 'night', begintime: '22:00', endtime: '06:00', weekdays: 'mon-fri' }],
+  exceptions: ['2026-12-24/2026-12-26'],
+}));
+const RICH = {
+  homeRegion: 'eu-west-1',
+  managedRegions: ['eu-west-1', 'us-east-1'],
+  workerRegions: ['eu-north-1', 'eu-west-3', 'us-west-2'],
+  metricsNamespace: 'GreenOps',
+  schedulingIntervalMinutes: 15,
+  carbon: { fetchIntervalMinutes: 10, secrets: { electricitymaps: 'prod/em' } },
+  ebsKmsKeyArns: [KEY],
+  schedules: SCHEDULES,
+};
+const richConfigDir = mkdtempSync(join(tmpdir(), 'config-dir-'));
+const rich = () => synthesize(RICH, { configDir: richConfigDir });
+const defaults = () => synthesize({});
+
+afterAll(() => rmSync(richConfigDir, { recursive: true, force: true }));
 
 describe('Module: infrastructure', () => {
   describe('Stack: control plane', () => {
-    it('lives in the home region and owns one table with PITR, KMS encryption, TTL and RETAIN, with no physical name', () => {
+    it('lives in the home region and owns one classic table with PITR, AWS managed KMS encryption, TTL, deletion protection and RETAIN, with no physical name', () => {
       // Prepare
-      const { stacks } = buildTestApp({ homeRegion: 'eu-west-1' });
-      const template = templateOf(stacks.controlPlane);
+      const { stacks, controlPlane: template } = rich();
 
       // Assess
       expect(stacks.controlPlane.region).toBe('eu-west-1');
-      template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
-      template.hasResource('AWS::DynamoDB::GlobalTable', {
+      template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+      template.resourceCountIs('AWS::DynamoDB::Table', 1);
+      template.hasResource('AWS::DynamoDB::Table', {
         DeletionPolicy: 'Retain',
         UpdateReplacePolicy: 'Retain',
         Properties: {
@@ -21,25 +51,25 @@ describe('Module: infrastructure', () => {
             { AttributeName: 'pk', KeyType: 'HASH' },
             { AttributeName: 'sk', KeyType: 'RANGE' },
           ],
-          TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
-          SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
-          Replicas: [
-            Match.objectLike({
-              Region: 'eu-west-1',
-              PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-              DeletionProtectionEnabled: true,
-            }),
+          AttributeDefinitions: [
+            { AttributeName: 'pk', AttributeType: 'S' },
+            { AttributeName: 'sk', AttributeType: 'S' },
           ],
+          TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+          // SSEEnabled true without a key id: KMS with the AWS managed key (aws/dynamodb).
+          SSESpecification: { SSEEnabled: true },
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: true,
         },
       });
-      const [table] = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'));
+      const [table] = Object.values(template.findResources('AWS::DynamoDB::Table'));
       expect(table?.Properties.TableName).toBeUndefined();
+      expect(table?.Properties.SSESpecification.KMSMasterKeyId).toBeUndefined();
     });
 
     it('gives every Lambda Node.js 22 on ARM64, JSON logs, X-Ray, a DLQ and Powertools settings', () => {
       // Prepare
-      const { stacks } = buildTestApp({ metricsNamespace: 'GreenOps' });
-      const template = templateOf(stacks.controlPlane);
+      const template = rich().controlPlane;
       const functions = template.findResources('AWS::Lambda::Function');
 
       // Assess
@@ -57,7 +87,6 @@ describe('Module: infrastructure', () => {
               POWERTOOLS_METRICS_NAMESPACE: 'GreenOps',
               POWERTOOLS_SERVICE_NAME: expect.any(String),
               TABLE_NAME: expect.anything(),
-              CONFIG: expect.any(String),
             }),
           },
         });
@@ -69,24 +98,28 @@ describe('Module: infrastructure', () => {
       template.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
     });
 
-    it('passes the validated configuration to the Lambdas as JSON that parses back to the same settings', () => {
+    it('passes no configuration in any environment: it is bundled into the code as config.json', () => {
       // Prepare
-      const { stacks } = buildTestApp({ homeRegion: 'eu-west-1', carbonThresholds: { 'eu-west-1': 180 } });
-      const template = templateOf(stacks.controlPlane);
-      const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
+      const functions = rich().all.flatMap(({ template }) =>
+        Object.values(template.findResources('AWS::Lambda::Function')),
+      );
 
       // Act
-      const config = JSON.parse(fn?.Properties.Environment.Variables.CONFIG as string);
+      const [written] = readdirSync(richConfigDir);
+      const file = JSON.parse(readFileSync(join(richConfigDir, written!, 'config.json'), 'utf8'));
 
       // Assess
-      expect(config.homeRegion).toBe('eu-west-1');
-      expect(config.carbonThresholds).toEqual({ 'eu-west-1': 180 });
+      expect(functions).toHaveLength(5 + 3);
+      for (const fn of functions) {
+        expect(Object.keys(fn.Properties.Environment.Variables)).not.toContain('CONFIG');
+        expect(JSON.stringify(fn.Properties.Environment.Variables)).not.toContain('team-0');
+      }
+      expect(file).toEqual(RICH);
     });
 
     it('triggers the fetcher and the scheduler at the configured intervals and the rightsizer daily', () => {
       // Prepare
-      const { stacks } = buildTestApp({ schedulingIntervalMinutes: 15, carbon: { fetchIntervalMinutes: 10 } });
-      const template = templateOf(stacks.controlPlane);
+      const template = rich().controlPlane;
 
       // Assess
       template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)' });
@@ -96,8 +129,7 @@ describe('Module: infrastructure', () => {
 
     it('lets the scheduler start, stop and resize only instances tagged Schedule, in the managed regions', () => {
       // Prepare
-      const { stacks } = buildTestApp({ managedRegions: ['eu-central-1', 'us-east-1'] });
-      const template = templateOf(stacks.controlPlane);
+      const template = rich().controlPlane;
 
       // Assess
       template.hasResourceProperties('AWS::IAM::Policy', {
@@ -106,10 +138,10 @@ describe('Module: infrastructure', () => {
             {
               Sid: 'ActOnlyOnScheduleTaggedInstances',
               Effect: 'Allow',
-              Action: ['ec2:StartInstances', 'ec2:StopInstances', 'ec2:ModifyInstanceAttribute'],
+              Action: ['ec2:ModifyInstanceAttribute', 'ec2:StartInstances', 'ec2:StopInstances'],
               Resource: [
-                { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:eu-central-1:123456789012:instance/*']] },
-                { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:us-east-1:123456789012:instance/*']] },
+                'arn:aws:ec2:eu-west-1:123456789012:instance/*',
+                'arn:aws:ec2:us-east-1:123456789012:instance/*',
               ],
               Condition: { Null: { 'aws:ResourceTag/Schedule': 'false' } },
             },
@@ -117,12 +149,13 @@ describe('Module: infrastructure', () => {
         },
       });
       // No statement anywhere grants an EC2 mutation without the tag condition.
-      const policies = template.findResources('AWS::IAM::Policy');
-      for (const policy of Object.values(policies)) {
-        for (const statement of policy.Properties.PolicyDocument.Statement) {
-          const actions = ([] as string[]).concat(statement.Action);
-          if (actions.some((a) => /^ec2:(Start|Stop|Modify|Terminate|Run)/.test(a))) {
-            expect(statement.Condition).toEqual({ Null: { 'aws:ResourceTag/Schedule': 'false' } });
+      for (const { template: t } of [...rich().all, ...defaults().all]) {
+        for (const policy of Object.values(t.findResources('AWS::IAM::Policy'))) {
+          for (const statement of policy.Properties.PolicyDocument.Statement) {
+            const actions = ([] as string[]).concat(statement.Action);
+            if (actions.some((a) => /^ec2:(Start|Stop|Modify|Terminate|Run)/.test(a))) {
+              expect(statement.Condition).toEqual({ Null: { 'aws:ResourceTag/Schedule': 'false' } });
+            }
           }
         }
       }
@@ -130,9 +163,8 @@ describe('Module: infrastructure', () => {
 
     it('allows kms:CreateGrant only when customer-managed EBS keys are configured, and only for AWS resources', () => {
       // Prepare
-      const key = 'arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-      const withKey = templateOf(buildTestApp({ ebsKmsKeyArns: [key] }).stacks.controlPlane);
-      const withoutKey = templateOf(buildTestApp({}).stacks.controlPlane);
+      const withKey = rich().controlPlane;
+      const withoutKey = defaults().controlPlane;
 
       // Assess
       withKey.hasResourceProperties('AWS::IAM::Policy', {
@@ -140,7 +172,7 @@ describe('Module: infrastructure', () => {
           Statement: Match.arrayWith([
             Match.objectLike({
               Action: 'kms:CreateGrant',
-              Resource: key,
+              Resource: KEY,
               Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
             }),
           ]),
@@ -151,14 +183,9 @@ describe('Module: infrastructure', () => {
 
     it('lets the dispatcher invoke exactly the worker functions of the configured regions', () => {
       // Prepare
-      const { stacks } = buildTestApp({ workerRegions: ['eu-north-1', 'us-west-2'] });
-      const template = templateOf(stacks.controlPlane);
-      const workerArn = (region: string) => ({
-        'Fn::Join': [
-          '',
-          ['arn:', { Ref: 'AWS::Partition' }, `:lambda:${region}:123456789012:function:carbon-aware-scheduler-worker`],
-        ],
-      });
+      const template = rich().controlPlane;
+      const workerArn = (region: string) =>
+        `arn:aws:lambda:${region}:123456789012:function:carbon-aware-scheduler-worker`;
 
       // Assess
       template.hasResourceProperties('AWS::IAM::Policy', {
@@ -167,7 +194,7 @@ describe('Module: infrastructure', () => {
             {
               Effect: 'Allow',
               Action: 'lambda:InvokeFunction',
-              Resource: [workerArn('eu-north-1'), workerArn('us-west-2')],
+              Resource: [workerArn('eu-north-1'), workerArn('eu-west-3'), workerArn('us-west-2')],
             },
           ]),
         },
@@ -175,12 +202,11 @@ describe('Module: infrastructure', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Environment: {
           Variables: Match.objectLike({
-            WORKER_FUNCTIONS: {
-              'Fn::Join': [
-                '',
-                Match.arrayWith([Match.stringLikeRegexp('eu-north-1'), Match.stringLikeRegexp('us-west-2')]),
-              ],
-            },
+            WORKER_FUNCTIONS: JSON.stringify({
+              'eu-north-1': workerArn('eu-north-1'),
+              'eu-west-3': workerArn('eu-west-3'),
+              'us-west-2': workerArn('us-west-2'),
+            }),
           }),
         },
       });
@@ -188,10 +214,8 @@ describe('Module: infrastructure', () => {
 
     it('grants secretsmanager:GetSecretValue on exactly the configured secrets and nothing when none are set', () => {
       // Prepare
-      const withSecrets = templateOf(
-        buildTestApp({ carbon: { secrets: { electricitymaps: 'prod/em' } } }).stacks.controlPlane,
-      );
-      const withoutSecrets = templateOf(buildTestApp({}).stacks.controlPlane);
+      const withSecrets = rich().controlPlane;
+      const withoutSecrets = defaults().controlPlane;
 
       // Assess
       withSecrets.hasResourceProperties('AWS::IAM::Policy', {
@@ -200,16 +224,7 @@ describe('Module: infrastructure', () => {
             {
               Effect: 'Allow',
               Action: 'secretsmanager:GetSecretValue',
-              Resource: {
-                'Fn::Join': [
-                  '',
-                  [
-                    'arn:',
-                    { Ref: 'AWS::Partition' },
-                    ':secretsmanager:eu-central-1:123456789012:secret:prod/em-??????',
-                  ],
-                ],
-              },
+              Resource: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/em-??????',
             },
           ]),
         },
@@ -219,7 +234,7 @@ describe('Module: infrastructure', () => {
 
     it('outputs the dashboard URL and the names a user invokes or reads', () => {
       // Prepare
-      const template = templateOf(buildTestApp({}).stacks.controlPlane);
+      const template = defaults().controlPlane;
 
       // Assess
       const outputs = Object.keys(template.findOutputs('*')).sort();
@@ -235,18 +250,41 @@ describe('Module: infrastructure', () => {
     });
   });
 
+  describe('Partition', () => {
+    it('builds every ARN from the stack’s partition, never from a literal "arn:aws:"', () => {
+      // Prepare: without cdk.json's enablePartitionLiterals flag, the CDK writes the partition as { Ref: AWS::Partition }
+      // wherever our code asks the stack for it, so any literal "arn:aws:" left would be hard-coded in lib/.
+      const { all } = synthesize({}, { cdkJsonContext: false });
+
+      // Assess
+      for (const { stack, template } of all) {
+        const text = JSON.stringify(template.toJSON());
+        expect(text, stack.stackName).not.toMatch(/arn:aws[a-z-]*:/);
+        expect(text, stack.stackName).toContain('{"Ref":"AWS::Partition"}');
+      }
+    });
+
+    it('writes the aws partition for the known commercial regions with cdk.json’s flags, as cdk synth does', () => {
+      // Prepare
+      const { all } = defaults();
+
+      // Assess: every literal ARN is of the aws partition
+      for (const { stack, template } of all) {
+        const partitions = [...JSON.stringify(template.toJSON()).matchAll(/arn:(aws[a-z-]*):/g)].map((m) => m[1]);
+        expect(partitions.length, stack.stackName).toBeGreaterThan(0);
+        expect(new Set(partitions), stack.stackName).toEqual(new Set(['aws']));
+      }
+    });
+  });
+
   describe('Stack: workers', () => {
     it('creates one worker stack per worker region, each in its region, reporting to the home bus', () => {
       // Prepare
-      const { stacks } = buildTestApp({
-        homeRegion: 'eu-west-1',
-        workerRegions: ['eu-north-1', 'eu-west-3', 'us-west-2'],
-      });
+      const { stacks, workers } = rich();
 
       // Assess
       expect(stacks.workers.map((s) => s.region)).toEqual(['eu-north-1', 'eu-west-3', 'us-west-2']);
-      for (const worker of stacks.workers) {
-        const template = templateOf(worker);
+      for (const template of workers) {
         template.hasResourceProperties('AWS::Lambda::Function', {
           FunctionName: 'carbon-aware-scheduler-worker',
           Runtime: 'nodejs22.x',
@@ -261,12 +299,7 @@ describe('Module: infrastructure', () => {
               {
                 Effect: 'Allow',
                 Action: 'events:PutEvents',
-                Resource: {
-                  'Fn::Join': [
-                    '',
-                    ['arn:', { Ref: 'AWS::Partition' }, ':events:eu-west-1:123456789012:event-bus/default'],
-                  ],
-                },
+                Resource: 'arn:aws:events:eu-west-1:123456789012:event-bus/default',
               },
             ]),
           },
@@ -278,7 +311,7 @@ describe('Module: infrastructure', () => {
   describe('Snapshot', () => {
     it('matches the reviewed templates, with Lambda code hashes scrubbed', () => {
       // Prepare
-      const { stacks } = buildTestApp({});
+      const { controlPlane, workers } = defaults();
       const scrub = (template: Template) =>
         JSON.parse(
           JSON.stringify(template.toJSON())
@@ -287,8 +320,8 @@ describe('Module: infrastructure', () => {
         );
 
       // Assess
-      expect(scrub(templateOf(stacks.controlPlane))).toMatchSnapshot();
-      expect(scrub(templateOf(stacks.workers[0]!))).toMatchSnapshot();
+      expect(scrub(controlPlane)).toMatchSnapshot();
+      expect(scrub(workers[0]!)).toMatchSnapshot();
     });
   });
 });

@@ -35,7 +35,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
  * Parse and resolve a configuration object.
  *
  * @param input the raw configuration (e.g. parsed JSON); `undefined` means "all defaults"
- * @param source where it came from, for the error message (a path, `defaults`, `CONFIG env`)
+ * @param source where it came from, for the error message (a path, `defaults`)
  * @throws {ConfigError} naming every bad field, the bad value and what is allowed
  */
 export function resolveConfig(input: unknown, source = 'configuration'): Config {
@@ -80,23 +80,31 @@ export function resolveConfig(input: unknown, source = 'configuration'): Config 
 }
 
 /**
- * Parse configuration passed to a Lambda as JSON (environment variable `CONFIG`).
- * @throws {ConfigError} when the JSON is malformed or invalid
+ * Parse configuration from JSON text (the `config.json` bundled into every function's code, see
+ * lambdas/handlers/shared/function-config.ts) and resolve it with the same schema as synth. There is no default for
+ * missing text: an empty document is an error, never "all defaults".
+ *
+ * @param source where the text came from (a path), for the error message
+ * @throws {ConfigError} when the text is empty, is not JSON, or has invalid fields
  */
-export function configFromJson(json: string | undefined, source = 'CONFIG environment variable'): Config {
-  if (json === undefined || json.trim() === '') return resolveConfig({}, `${source} (empty: defaults)`);
+export function configFromJson(json: string, source: string): Config {
+  if (json.trim() === '') throw new ConfigError(source, ['(root): empty; expected the configuration as a JSON object']);
   let raw: unknown;
   try {
     raw = JSON.parse(json);
   } catch (error) {
     throw new ConfigError(source, [`(root): not valid JSON: ${(error as Error).message}`]);
   }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError(source, [`(root): expected a JSON object, got ${JSON.stringify(raw)}`]);
+  }
   return resolveConfig(raw, source);
 }
 
 /**
- * What a Lambda receives: the configuration exactly as the user wrote it (defaults are applied again by
- * `configFromJson`, with the same schema), which keeps the environment variable small.
+ * The configuration exactly as the user wrote it (before defaults), which synth writes into each function's code as
+ * `config.json`; the Lambda applies the defaults again with the same schema (`configFromJson`), so what runs is what
+ * synth validated, and a default changed in a later release reaches the Lambdas with that release's code.
  */
 export function configToInput(config: Config): ConfigInput {
   return config.input as ConfigInput;

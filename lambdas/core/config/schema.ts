@@ -1,14 +1,14 @@
 import * as z from 'zod';
 import { PROVIDERS } from '../carbon/reading';
-import { KNOWN_REGIONS, regionFacts } from '../carbon/region-facts';
 import { validateScheduleDefinition } from '../schedule/validate-hook';
+import { arnProblem, regionProblem } from './partition';
 
 /**
- * The product's configuration (SPEC section 3), one zod schema shared by the CDK app (validated at synth),
- * the Lambdas (passed as JSON in the `CONFIG` environment variable) and the CLI (`--config PATH`).
+ * The product's configuration, one zod schema shared by the CDK app (validated at synth), the Lambdas (bundled into
+ * each function's code as `config.json` and validated again at cold start) and the CLI (`--config PATH`).
  */
 
-/** Default carbon thresholds in gCO2e/kWh (SPEC section 3); other regions use their static annual average. */
+/** Default carbon thresholds in gCO2e/kWh (README, Configure); other regions use their static annual average. */
 export const DEFAULT_CARBON_THRESHOLDS: Readonly<Record<string, number>> = {
   'eu-central-1': 300,
   'eu-west-1': 250,
@@ -35,9 +35,27 @@ export const DEFAULT_PUE = 1.135;
 
 const allowed = (values: readonly (string | number)[]) => values.map((v) => JSON.stringify(v)).join(', ');
 
-const region = z.string().refine((value) => regionFacts(value) !== undefined, {
-  error: (issue) => `unknown AWS region ${JSON.stringify(issue.input)}; allowed: ${allowed(KNOWN_REGIONS)}`,
+/** A region of the `aws` partition known to the product (regions of other partitions are refused, naming it). */
+const region = z.string().superRefine((value, ctx) => {
+  const problem = regionProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', input: value, message: problem });
 });
+
+/** An ARN of `service` in the `aws` partition. */
+const arnOf = (service: string) =>
+  z.string().superRefine((value, ctx) => {
+    const problem = arnProblem(value, service);
+    if (problem) ctx.addIssue({ code: 'custom', input: value, message: problem });
+  });
+
+/** A Secrets Manager secret name, or its ARN (which must be in the `aws` partition). */
+const secretNameOrArn = z
+  .string()
+  .min(1)
+  .superRefine((value, ctx) => {
+    const problem = value.startsWith('arn:') ? arnProblem(value, 'secretsmanager') : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', input: value, message: problem });
+  });
 
 const isIanaZone = (value: string): boolean => {
   try {
@@ -60,14 +78,8 @@ const gPerKWh = z
 const regionRecord = <T extends z.ZodType>(value: T) =>
   z.record(z.string(), value).superRefine((record, ctx) => {
     for (const key of Object.keys(record)) {
-      if (regionFacts(key) === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [key],
-          input: key,
-          message: `unknown AWS region ${JSON.stringify(key)}; allowed: ${allowed(KNOWN_REGIONS)}`,
-        });
-      }
+      const problem = regionProblem(key);
+      if (problem) ctx.addIssue({ code: 'custom', path: [key], input: key, message: problem });
     }
   });
 
@@ -97,7 +109,7 @@ export const carbonConfigSchema = z
     fetchIntervalMinutes: minutes(60).min(1, { error: 'fetchIntervalMinutes must be at least 1' }).default(5),
     /** How long stored readings and forecasts live in the table (DynamoDB TTL), minutes. */
     cacheTtlMinutes: minutes(60 * 24 * 31).default(60 * 24 * 2),
-    /** Seconds before a provider's reading starts to be penalised (SPEC section 5). */
+    /** Seconds before a provider's reading starts to be penalised (docs/carbon.md). */
     graceSeconds: z
       .object({
         electricitymaps: z.number().min(0).optional(),
@@ -112,9 +124,9 @@ export const carbonConfigSchema = z
     secrets: z
       .object({
         /** Secret whose value is the Electricity Maps API token (plain string or {"apiKey": "..."}). */
-        electricitymaps: z.string().min(1).optional(),
+        electricitymaps: secretNameOrArn.optional(),
         /** Secret whose value is {"username": "...", "password": "..."} for WattTime. */
-        watttime: z.string().min(1).optional(),
+        watttime: secretNameOrArn.optional(),
       })
       .strict()
       .default({}),
@@ -212,7 +224,7 @@ export const configSchema = z
     /** On-demand price overrides, USD per hour, keyed `instanceType` or `region/instanceType`. */
     priceOverrides: z.record(z.string(), z.number().min(0)).default({}),
     /** KMS keys of customer-managed EBS encryption; the scheduler gets kms:CreateGrant on them to start instances. */
-    ebsKmsKeyArns: z.array(z.string().regex(/^arn:aws[a-z-]*:kms:/, { error: 'expected a KMS key ARN' })).default([]),
+    ebsKmsKeyArns: z.array(arnOf('kms')).default([]),
     alarms: z
       .object({
         /** E-mail addresses subscribed to the alarm topic. */
@@ -246,7 +258,7 @@ export interface Config extends Omit<ParsedConfig, 'managedRegions' | 'hysteresi
   readonly input: unknown;
   readonly managedRegions: string[];
   readonly dispatch: ParsedConfig['dispatch'] & { allowedRegions: string[] };
-  /** Threshold in gCO2e/kWh for a region: configured, else SPEC default, else its static annual average. */
+  /** Threshold in gCO2e/kWh for a region: configured, else the product's default, else its static annual average. */
   readonly thresholdFor: (region: string) => number;
   /** Hysteresis in gCO2e/kWh for a region: configured, else 10% of its threshold. */
   readonly hysteresisFor: (region: string) => number;

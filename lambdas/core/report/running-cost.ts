@@ -286,6 +286,7 @@ export function customMetricSeries(shape: DeploymentShape): { total: number; byM
     CostSavings: shape.managedRegions,
     CarbonAvoided: shape.managedRegions,
     ActionErrors: shape.managedRegions * SCHEDULER_ACTIONS,
+    ActionFailures: 1,
     InvalidScheduleTags: shape.managedRegions,
     CostSavingsTotal: TOTAL_PERIODS.length,
     CarbonAvoidedTotal: TOTAL_PERIODS.length,
@@ -308,11 +309,11 @@ export function customMetricSeries(shape: DeploymentShape): { total: number; byM
 /**
  * Alarm metrics of the deployed alarms (lib/constructs/observability.ts and lib/stacks/worker-stack.ts at the time
  * of writing): per control-plane function an Errors and a DeadLetters alarm; one CarbonDataStale alarm per carbon
- * region; ActionFailures, a metric-math alarm over start/stop/resize errors of every managed region (billed per
- * metric it reads); DispatchFailures; and per worker region a WorkerErrors and a WorkerDeadLetters alarm.
+ * region; ActionFailures, on the scheduler's one run-level total of failed actions; DispatchFailures; and per worker
+ * region a WorkerErrors and a WorkerDeadLetters alarm.
  */
 export function alarmMetrics(shape: DeploymentShape): number {
-  return shape.controlPlaneFunctions * 2 + shape.carbonRegions + shape.managedRegions * 3 + 1 + shape.workerRegions * 2;
+  return shape.controlPlaneFunctions * 2 + shape.carbonRegions + 1 + 1 + shape.workerRegions * 2;
 }
 
 /**

@@ -11,6 +11,7 @@ export type SchedulerMetricName = Extract<
   | 'CostSavings'
   | 'CarbonAvoided'
   | 'ActionErrors'
+  | 'ActionFailures'
   | 'InvalidScheduleTags'
   | 'CostSavingsTotal'
   | 'CarbonAvoidedTotal'
@@ -40,6 +41,8 @@ function stateAfter(d: ExecutedDecision): 'running' | 'stopped' {
  * - `CostSavings` {Region} USD and `CarbonAvoided` {Region} gCO2e added this run;
  * - `ActionErrors` {Region, Action}: failed starts, stops, resizes (a resize reverted to the old type counts), and
  *   `describe` when the region failed;
+ * - `ActionFailures` {} (no dimension): the sum of the run's `ActionErrors` over every region and action, published
+ *   on every real run (0 when nothing failed); the one metric the `ActionFailures` alarm reads;
  * - `InvalidScheduleTags` {Region};
  * - `CostSavingsTotal` / `CarbonAvoidedTotal` {Period = Today | Month | Total}: the running totals after the run
  *   (UTC day and month), so the dashboard shows exact figures as single values.
@@ -52,10 +55,12 @@ export function schedulerMetrics(regions: readonly RegionResult[], runningTotals
       out.push({ name: 'CarbonAvoidedTotal', value: runningTotals[Period].gCO2e, dimensions: { Period } });
     }
   }
+  let actionFailures = 0;
   for (const r of regions) {
     const Region = r.region;
     if (r.error) {
       out.push({ name: 'ActionErrors', value: 1, dimensions: { Region, Action: 'describe' } });
+      actionFailures += 1;
       continue;
     }
     const managed = r.decisions.filter((d) => d.kind === 'managed');
@@ -72,10 +77,13 @@ export function schedulerMetrics(regions: readonly RegionResult[], runningTotals
     out.push({ name: 'CostSavings', value: r.savings.usd, dimensions: { Region } });
     out.push({ name: 'CarbonAvoided', value: r.savings.gCO2e, dimensions: { Region } });
     for (const Action of ['start', 'stop', 'resize'] as const) {
-      out.push({ name: 'ActionErrors', value: failed(Action), dimensions: { Region, Action } });
+      const value = failed(Action);
+      out.push({ name: 'ActionErrors', value, dimensions: { Region, Action } });
+      actionFailures += value;
     }
     const invalid = r.decisions.filter((d) => d.kind === 'invalid-tag').length;
     out.push({ name: 'InvalidScheduleTags', value: invalid, dimensions: { Region } });
   }
+  out.push({ name: 'ActionFailures', value: actionFailures, dimensions: {} });
   return out;
 }

@@ -77,8 +77,8 @@ describe('Module: running-cost', () => {
 
       // Assess
       // fetcher 6 + 6 + 4 = 16; scheduler per region 1+1+3+1+1+4+1 = 12 × 3 = 36; totals 3 + 3 = 6;
-      // dispatcher 5 + 1 + 1 + 5 + 1 = 13; recorder 5 × 2 = 10; rightsizer 3 + 3 = 6 → 87
-      expect(series.total).toBe(87);
+      // run-level ActionFailures 1; dispatcher 5 + 1 + 1 + 5 + 1 = 13; recorder 5 × 2 = 10; rightsizer 3 + 3 = 6 → 88
+      expect(series.total).toBe(88);
       expect(Object.keys(series.byMetric).sort()).toEqual(Object.keys(METRICS).sort());
     });
   });
@@ -89,8 +89,8 @@ describe('Module: running-cost', () => {
       const count = alarmMetrics(shape);
 
       // Assess
-      // 5 functions × 2 + 6 stale-data + 3 regions × 3 actions + 1 dispatch + 5 workers × 2 = 36
-      expect(count).toBe(36);
+      // 5 functions × 2 + 6 stale-data + 1 run-level action failures + 1 dispatch + 5 workers × 2 = 28
+      expect(count).toBe(28);
     });
   });
 

@@ -159,6 +159,39 @@ describe('Module: run-scheduler', () => {
       expect(result.totals.start).toBe(1);
     });
 
+    it('totals the failed actions of every region and action in one run-level ActionFailures metric', async () => {
+      // Prepare: two starts due in eu-central-1 at Monday 09:00, one of them fails; eu-west-1 cannot be described
+      const w = world([instance('i-a', { Schedule: 'office-hours' }), instance('i-b', { Schedule: 'office-hours' })]);
+      w.fleet.failStart.set('i-b', 'InsufficientInstanceCapacity');
+      const failing = {
+        ...w.fleet,
+        describe: async (region: string) => {
+          if (region === 'eu-west-1') throw Object.assign(new Error('throttled'), { name: 'RequestLimitExceeded' });
+          return w.fleet.describe(region);
+        },
+        start: w.fleet.start.bind(w.fleet),
+        stop: w.fleet.stop.bind(w.fleet),
+        modifyInstanceType: w.fleet.modifyInstanceType.bind(w.fleet),
+      };
+
+      // Act
+      const failed = schedulerMetrics((await w.run('2026-03-02T09:00:00Z', { ports: { fleet: failing } })).regions);
+      w.fleet.failStart.clear();
+      const clean = schedulerMetrics((await w.run('2026-03-02T09:05:00Z')).regions);
+
+      // Assess: 1 failed start + 1 failed describe = 2; the next run retries i-b successfully: 0
+      const value = (metrics: typeof failed, name: string, dimensions: Record<string, string>) =>
+        metrics.find((m) => m.name === name && JSON.stringify(m.dimensions) === JSON.stringify(dimensions))?.value;
+      expect(value(failed, 'ActionErrors', { Region: 'eu-central-1', Action: 'start' })).toBe(1);
+      expect(value(failed, 'ActionErrors', { Region: 'eu-west-1', Action: 'describe' })).toBe(1);
+      expect(failed.filter((m) => m.name === 'ActionFailures')).toEqual([
+        { name: 'ActionFailures', value: 2, dimensions: {} },
+      ]);
+      expect(clean.filter((m) => m.name === 'ActionFailures')).toEqual([
+        { name: 'ActionFailures', value: 0, dimensions: {} },
+      ]);
+    });
+
     it('does nothing while another run holds the lease', async () => {
       // Prepare
       const w = world([instance('i-a', { Schedule: 'office-hours' })]);
