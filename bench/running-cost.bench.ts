@@ -8,6 +8,18 @@ import { snapshotPriceBook } from '../lambdas/core/accounting/price-book';
 import type { CarbonLookup } from '../lambdas/core/carbon/lookup';
 import { resolveConfig } from '../lambdas/core/config/resolve';
 import type { ConfigInput } from '../lambdas/core/config/schema';
+import type { InstanceFacts } from '../lambdas/core/scheduler/instance-facts';
+import type {
+  InstanceStateStore,
+  Lease,
+  RegionStateChanges,
+  SavingsAmount,
+  SavingsIncrement,
+  SavingsStore,
+} from '../lambdas/core/scheduler/ports';
+import { createSchedulerHandler } from '../lambdas/handlers/scheduler';
+import { fakeCarbonLookup } from './fake-carbon';
+import type { BenchFigure } from './figure';
 import {
   alarmMetrics,
   customMetricSeries,
@@ -21,19 +33,7 @@ import {
   type RunningCost,
   UNIT_PRICES,
   writeUnits,
-} from '../lambdas/core/report/running-cost';
-import type { InstanceFacts } from '../lambdas/core/scheduler/instance-facts';
-import type {
-  InstanceStateStore,
-  Lease,
-  RegionStateChanges,
-  SavingsAmount,
-  SavingsIncrement,
-  SavingsStore,
-} from '../lambdas/core/scheduler/ports';
-import { createSchedulerHandler } from '../lambdas/handlers/scheduler';
-import { fakeCarbonLookup } from './fake-carbon';
-import type { BenchFigure } from './figure';
+} from './running-cost-model';
 
 /**
  * The product's monthly running cost at 100 and 10,000 instances (docs/running-cost.md), from the scheduler's

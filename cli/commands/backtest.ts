@@ -7,6 +7,10 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { AccountingInputError, instanceEnergyKWh } from '../../lambdas/core/accounting/energy';
 import { snapshotPriceBook, withOverrides } from '../../lambdas/core/accounting/price-book';
+import { regionFacts, zoneForRegion } from '../../lambdas/core/carbon/region-facts';
+import type { Config } from '../../lambdas/core/config/schema';
+import { UnknownInstanceTypeError } from '../../lambdas/core/ec2/instance-specs';
+import { loadConfig } from '../../lib/config';
 import {
   BACKTEST_SCHEMA_VERSION,
   type BacktestReport,
@@ -40,19 +44,9 @@ import {
   simulateShift,
   stepMinutesOf,
   type TraceFileInfo,
-} from '../../lambdas/core/backtest';
-import { regionFacts, zoneForRegion } from '../../lambdas/core/carbon/region-facts';
-import type { Config } from '../../lambdas/core/config/schema';
-import { UnknownInstanceTypeError } from '../../lambdas/core/ec2/instance-specs';
-import {
-  createTraceParser,
-  type Trace,
-  TraceFormatError,
-  type TraceParser,
-  type TraceSeries,
-} from '../../lambdas/core/trace';
-import { loadConfig } from '../../lib/config';
+} from '../backtest';
 import { type CliContext, CliError, EXIT } from '../context';
+import { createTraceParser, type Trace, TraceFormatError, type TraceParser, type TraceSeries } from '../trace';
 
 /** Options of `carbon-scheduler backtest` as commander hands them over (all strings). */
 interface BacktestOptions {
@@ -124,7 +118,7 @@ function parseSeed(text: string | undefined): number | undefined {
 }
 
 /**
- * Read one trace file line by line (both formats, see lambdas/core/trace). `timezone` applies to times without an
+ * Read one trace file line by line (both formats, see cli/trace). `timezone` applies to times without an
  * offset, except in the Electricity Maps export, whose `Datetime (UTC)` column is UTC by definition.
  */
 async function readTraceFile(path: string, cwd: string, timezone: string): Promise<Trace> {

@@ -13,10 +13,10 @@ import type { IntensityPoint } from '../../lambdas/core/scheduler/carbon-policy'
 import type { InstanceFacts } from '../../lambdas/core/scheduler/instance-facts';
 import { buildFleetPlan, type FleetPlanEntry, type FleetPlanTotals } from '../../lambdas/core/scheduler/plan';
 import { runTime } from '../../lambdas/core/scheduler/tick';
-import { readTrace, type Trace, TraceFormatError } from '../../lambdas/core/trace';
 import { loadConfig } from '../../lib/config';
 import { type CliContext, CliError, EXIT } from '../context';
 import { textTable } from '../format';
+import { readTrace, type Trace, TraceFormatError } from '../trace';
 import { fetchCliCarbon } from './regions';
 
 interface PlanOptions {

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { buildProviders } from '../../lambdas/adapters/carbon/build-providers';
 import { InvalidEndpointError } from '../../lambdas/adapters/carbon/endpoints';
-import { cliProviderSetup } from '../../lambdas/adapters/carbon/env-setup';
 import { type CarbonFetchResult, fetchCarbon, type UnavailableProvider } from '../../lambdas/core/carbon/fetch-carbon';
 import type { FreshnessOptions } from '../../lambdas/core/carbon/freshness';
 import { InMemoryCarbonStore } from '../../lambdas/core/carbon/in-memory-carbon-store';
@@ -11,6 +10,7 @@ import { COMMERCIAL_REGIONS, regionFacts } from '../../lambdas/core/carbon/regio
 import { type CarbonStatusRow, carbonStatusRow, formatAgeSeconds } from '../../lambdas/core/carbon/status-row';
 import type { Config } from '../../lambdas/core/config/schema';
 import { loadConfig } from '../../lib/config';
+import { cliProviderSetup } from '../adapters/env-setup';
 import { type CliContext, CliError, EXIT } from '../context';
 import { textTable } from '../format';
 

@@ -4,21 +4,21 @@ import { dirname, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DynamoReportReader, reportInputFromItems } from '../../lambdas/adapters/dynamodb/report-reader';
 import { documentClient, TABLE_NAME_ENV } from '../../lambdas/adapters/dynamodb/table';
+import { type BuildReportOptions, buildReport } from '../../lambdas/core/report/build-report';
+import { renderReportCsv } from '../../lambdas/core/report/csv';
+import type { ReportModel } from '../../lambdas/core/report/model';
+import { InvalidReportPeriodError, type ReportPeriod, reportPeriod } from '../../lambdas/core/report/period';
+import { loadConfig } from '../../lib/config';
+import { type CliContext, CliError, EXIT } from '../context';
 import {
   backtestPeriod,
   InvalidBacktestResultError,
   isBacktestResult,
   reportFromBacktest,
-} from '../../lambdas/core/report/backtest-adapter';
-import { type BuildReportOptions, buildReport } from '../../lambdas/core/report/build-report';
-import { renderReportCsv } from '../../lambdas/core/report/csv';
-import { formatGrams, formatUsd } from '../../lambdas/core/report/format';
-import { renderReportHtml } from '../../lambdas/core/report/html';
-import type { ReportModel } from '../../lambdas/core/report/model';
-import { InvalidReportPeriodError, type ReportPeriod, reportPeriod } from '../../lambdas/core/report/period';
-import { parseTableExport, TableExportFormatError } from '../../lambdas/core/report/table-export';
-import { loadConfig } from '../../lib/config';
-import { type CliContext, CliError, EXIT } from '../context';
+} from '../report/backtest-adapter';
+import { formatGrams, formatUsd } from '../report/format';
+import { renderReportHtml } from '../report/html';
+import { parseTableExport, TableExportFormatError } from '../report/table-export';
 import { checkRegion } from './regions';
 
 /** Formats of `report`. */
