@@ -1,4 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
+import { checkZone, type TraceIssue, type TraceRow } from './quality';
 import { Trace, TraceSeries, type TraceStats } from './trace';
 
 /**
@@ -29,6 +30,11 @@ export interface TraceOptions {
   readonly timezone?: string;
   /** Name of the input for error messages (a file path). */
   readonly source?: string;
+  /**
+   * Drop conflicting duplicates and implausible values (they become gaps, and are reported) instead of refusing the
+   * trace (see quality.ts).
+   */
+  readonly repair?: boolean;
 }
 
 const GENERIC = { time: 'datetime', zone: 'zone', value: 'carbon_intensity' } as const;
@@ -126,9 +132,7 @@ function findColumns(header: string[], source: string): Columns {
 }
 
 interface ZoneBuffer {
-  times: number[];
-  values: number[];
-  sorted: boolean;
+  rows: TraceRow[];
 }
 
 /** A streaming trace reader: feed lines with `line`, then call `finish`. */
@@ -191,57 +195,46 @@ export function createTraceParser(options: TraceOptions = {}): TraceParser {
         return;
       }
       const value = Number(valueText);
-      if (!Number.isFinite(value) || value < 0) {
+      if (!Number.isFinite(value)) {
         throw new TraceFormatError(
           source,
           lineNumber,
-          `carbon intensity ${JSON.stringify(valueText)} is not a number ≥ 0 of gCO2e/kWh`,
+          `carbon intensity ${JSON.stringify(valueText)} is not a number of gCO2e/kWh`,
         );
       }
       let buffer = zones.get(zone);
       if (buffer === undefined) {
-        buffer = { times: [], values: [], sorted: true };
+        buffer = { rows: [] };
         zones.set(zone, buffer);
       }
-      const last = buffer.times[buffer.times.length - 1];
-      if (last !== undefined && at <= last) buffer.sorted = false;
-      buffer.times.push(at);
-      buffer.values.push(value);
+      buffer.rows.push({ at, value, line: lineNumber });
     },
 
     finish() {
       if (columns === undefined) throw new TraceFormatError(source, 0, 'the trace is empty (no header)');
-      let duplicateRows = 0;
+      if (zones.size === 0) throw new TraceFormatError(source, 0, 'the trace has a header but no data rows');
       const series = new Map<string, TraceSeries>();
+      const issues: TraceIssue[] = [];
       for (const [zone, buffer] of zones) {
-        let order: number[] | undefined;
-        if (!buffer.sorted) {
-          order = buffer.times.map((_, i) => i);
-          // Stable sort keeps file order among equal times, so the later row wins below.
-          order.sort((a, b) => buffer.times[a]! - buffer.times[b]!);
-        }
-        const times = new Float64Array(buffer.times.length);
-        const values = new Float64Array(buffer.times.length);
-        let n = 0;
-        let step = Number.POSITIVE_INFINITY;
-        for (let k = 0; k < buffer.times.length; k += 1) {
-          const i = order ? order[k]! : k;
-          const t = buffer.times[i]!;
-          if (n > 0 && times[n - 1] === t) {
-            values[n - 1] = buffer.values[i]!;
-            duplicateRows += 1;
-            continue;
-          }
-          if (n > 0) step = Math.min(step, t - times[n - 1]!);
-          times[n] = t;
-          values[n] = buffer.values[i]!;
-          n += 1;
-        }
-        series.set(zone, new TraceSeries(zone, times.slice(0, n), values.slice(0, n), step));
+        const checked = checkZone(zone, buffer.rows, options.repair === true);
+        issues.push(...checked.issues);
+        series.set(zone, new TraceSeries(zone, checked.times, checked.values, checked.stepMs));
       }
-      if (series.size === 0) throw new TraceFormatError(source, 0, 'the trace has a header but no data rows');
+      const refused = issues.filter((i) => i.action === 'refused');
+      if (refused.length > 0) {
+        const fixable = refused.some((i) => i.kind !== 'gap');
+        throw new TraceFormatError(
+          source,
+          0,
+          `${refused.map((i) => i.message).join('; ')}` +
+            (fixable ? '. Fix these rows, or pass --drop-bad-rows to leave them out (they become gaps)' : ''),
+        );
+      }
+      const duplicateRows = issues
+        .filter((i) => i.kind === 'duplicate' || i.kind === 'conflicting-duplicate')
+        .reduce((n, i) => n + i.lines.length, 0);
       const stats: TraceStats = { rows, emptyRows, duplicateRows };
-      return new Trace(series, columns.format, stats);
+      return new Trace(series, columns.format, stats, issues);
     },
   };
 }

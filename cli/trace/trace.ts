@@ -1,3 +1,5 @@
+import type { TraceIssue } from './quality';
+
 /**
  * Carbon intensity traces: historical (or synthetic) time series of grid carbon intensity per zone, used by the
  * `plan --carbon trace:FILE` CLI and the backtest. Times are epoch milliseconds (UTC), values gCO2e/kWh.
@@ -60,7 +62,7 @@ export interface TraceStats {
   readonly rows: number;
   /** Rows without a carbon intensity value (a gap: never read as 0 g). */
   readonly emptyRows: number;
-  /** Rows whose zone and time repeat an earlier row (the later value wins). */
+  /** Rows dropped as duplicates of a zone and time (identical repeats; conflicting ones when repairing). */
   readonly duplicateRows: number;
 }
 
@@ -71,6 +73,8 @@ export class Trace {
     /** `generic` (`datetime,zone,carbon_intensity`) or `electricitymaps-export` (hourly export columns). */
     readonly format: 'generic' | 'electricitymaps-export',
     readonly stats: TraceStats,
+    /** What the quality checks found and did, per zone (docs/backtest.md, "Trace quality"). */
+    readonly issues: readonly TraceIssue[] = [],
   ) {}
 
   /** Zones in the trace, in the order first seen. */

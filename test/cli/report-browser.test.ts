@@ -8,7 +8,7 @@ import type { CliContext } from '../../cli/context';
 import { main } from '../../cli/main';
 import { fixedClock } from '../../lambdas/core/clock';
 import {
-  FIXTURE_PERIOD,
+  FIXTURE_CLI_PERIOD,
   HOSTILE_SCHEDULE,
   loadReportFixture,
   REGION_A,
@@ -79,9 +79,9 @@ describe.skipIf(!haveChromium && mayLackChromium)('Module: report HTML in Chromi
       [
         'report',
         '--from',
-        FIXTURE_PERIOD.from,
+        FIXTURE_CLI_PERIOD.from,
         '--to',
-        FIXTURE_PERIOD.to,
+        FIXTURE_CLI_PERIOD.to,
         '--table',
         table.tableName,
         '--regions',

@@ -50,14 +50,15 @@ describe('Module: parse-trace', () => {
       expect(trace.stats.emptyRows).toBe(1);
     });
 
-    it('holds several zones, any column order, unsorted rows; a later duplicate wins', () => {
+    it('holds several zones, any column order, unsorted rows; an identical repeat is dropped', () => {
       // Prepare
       const text = [
         'zone,carbon_intensity,datetime,note',
         'DE,300,2024-01-01T01:00:00Z,x',
         'SE,20,2024-01-01T00:00:00Z,x',
+        'SE,22,2024-01-01T01:00:00Z,x',
         'DE,310,2024-01-01T00:00:00Z,x',
-        'DE,305,2024-01-01T01:00:00Z,x',
+        'DE,300,2024-01-01T01:00:00Z,x',
       ].join('\n');
 
       // Act
@@ -66,8 +67,11 @@ describe('Module: parse-trace', () => {
       // Assess
       expect(trace.zones).toEqual(['DE', 'SE']);
       expect(trace.valueAt('DE', new Date('2024-01-01T00:30:00Z'))).toBe(310);
-      expect(trace.valueAt('de', new Date('2024-01-01T01:30:00Z'))).toBe(305);
+      expect(trace.valueAt('de', new Date('2024-01-01T01:30:00Z'))).toBe(300);
       expect(trace.stats.duplicateRows).toBe(1);
+      expect(trace.issues).toEqual([
+        expect.objectContaining({ kind: 'duplicate', zone: 'DE', lines: [6], action: 'dropped' }),
+      ]);
     });
 
     it('reads times without an offset in the given time zone', () => {
@@ -102,6 +106,7 @@ describe('Module: parse-trace', () => {
       async function* lines() {
         yield 'datetime,zone,carbon_intensity';
         yield '2024-01-01T00:00:00Z,GB,120';
+        yield '2024-01-01T00:30:00Z,GB,110';
       }
 
       // Act
