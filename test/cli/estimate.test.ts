@@ -267,5 +267,24 @@ describe('Module: cli estimate', () => {
       expect(estimate.bestTime?.emissionsGrams).toBeCloseTo(150 * M5_LARGE_2H_KWH, 5);
       expect(estimate.bestTime?.savingsPercent).toBeCloseTo(50, 9);
     });
+
+    it('prices the job in every region and reads --hours as a duration or a number of hours', async () => {
+      // Prepare
+      const cli = fakeContext(dir);
+      const args = ['estimate', '--region', 'us-east-1', '--instance-type', 'm5.large', '--regions', 'eu-north-1'];
+
+      // Act
+      await main([...args, '--hours', '2h', '--carbon', 'static', '--json'], cli.ctx);
+      const asDuration = JSON.parse(cli.out()) as EstimateJson;
+      const text = fakeContext(dir);
+      await main([...args, '--hours', '1.5', '--carbon', 'static'], text.ctx);
+
+      // Assess: m5.large on demand (snapshot) is $0.096/h in us-east-1 and $0.102/h in eu-north-1.
+      expect(asDuration.job).toMatchObject({ hours: 2 });
+      expect(asDuration.now.usd).toBeCloseTo(0.192, 9);
+      expect(asDuration.bestRegion).toMatchObject({ region: 'eu-north-1' });
+      expect(asDuration.bestRegion.usd).toBeCloseTo(0.204, 9);
+      expect(text.out()).toMatch(/^now\s+us-east-1\s+418\.0\s+static \(annual average\)\s+\S+ g\s+\$0\.14$/m);
+    });
   });
 });
