@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { DateTime } from 'luxon';
 import { FleetDocumentError, instancesFromDocument } from '../../lambdas/adapters/ec2/instance-facts';
 import { snapshotPriceBook, withOverrides } from '../../lambdas/core/accounting/price-book';
 import { zoneForRegion } from '../../lambdas/core/carbon/region-facts';
@@ -288,7 +289,7 @@ function render(
   const width = common.columns;
   const lines = [
     ...wrap(
-      `Plan at ${at.toISOString()} for ${visible(fleetPath)}: ${entries.length} instances, carbon: ${visible(totals.carbonSource)}`,
+      `Plan at ${at.toISOString().replace(':00.000Z', 'Z')} (${DateTime.fromJSDate(at, { zone: 'UTC' }).setLocale('en-US').toFormat('ccc HH:mm')} UTC) for ${visible(fleetPath)}: ${entries.length} instances; carbon: ${visible(totals.carbonSource)}`,
       width,
     ),
     '',

@@ -109,7 +109,7 @@ describe('Module: cli plan', () => {
       // Assess
       expect(code).toBe(0);
       const text = cli.out();
-      expect(text).toContain('Plan at 2026-11-21T12:00:00.000Z');
+      expect(text).toContain('Plan at 2026-11-21T12:00Z (Sat 12:00 UTC)');
       expect(text).toMatch(
         new RegExp(`${ID.officeRunning}\\s+eu-central-1\\s+t3.medium\\s+office-hours\\s+running\\s+stop\\s`),
       );

@@ -118,6 +118,12 @@ describe('Process: carbon-scheduler (compiled, real pipes)', () => {
     // Total row: the sums of the rows above it (84.0 h; 1.61+0.67+1.86+1.93+0.96+0.00+1.34 = 8.37; grams likewise).
     expect(demo.stdout).toMatch(/Total \(7 managed\)\s+84\.0\s+8\.37\s+166\.2/);
     for (const line of demo.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(120);
+    // The README's first screen shows this output: every line it quotes is a line of the demo.
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const quoted = /```console\n\$ npm run demo\n([\s\S]*?)```/.exec(readme)![1]!.trimEnd().split('\n');
+    const lines = new Set(demo.stdout.split('\n'));
+    expect(quoted.filter((line) => line !== '…' && !lines.has(line))).toEqual([]);
+    expect(quoted.length).toBeGreaterThan(15);
   });
 
   it('fits $COLUMNS, and defaults to 120 columns on a pipe', async () => {
