@@ -1,13 +1,18 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DynamoReportReader, reportInputFromItems } from '../../lambdas/adapters/dynamodb/report-reader';
 import { documentClient, TABLE_NAME_ENV } from '../../lambdas/adapters/dynamodb/table';
-import { type BuildReportOptions, buildReport } from '../../lambdas/core/report/build-report';
+import { type BuildReportOptions, buildReport, withComparison } from '../../lambdas/core/report/build-report';
 import { renderReportCsv } from '../../lambdas/core/report/csv';
 import type { ReportModel } from '../../lambdas/core/report/model';
-import { InvalidReportPeriodError, type ReportPeriod, reportPeriodHalfOpen } from '../../lambdas/core/report/period';
+import {
+  InvalidReportPeriodError,
+  previousReportPeriod,
+  type ReportPeriod,
+  reportPeriodHalfOpen,
+} from '../../lambdas/core/report/period';
 import { loadConfig } from '../../lib/config';
 import { type CliContext, CliError, EXIT } from '../context';
 import { common } from '../options';
@@ -131,15 +136,13 @@ async function modelFromFile(
     }
     const period = parsePeriod(options);
     const items = parseTableExport(text);
-    const input = reportInputFromItems(
-      items,
-      { period, ...(regions ? { regions } : {}) },
-      {
-        kind: 'table-export',
-        description: file,
-      },
+    const source = { kind: 'table-export' as const, description: basename(file) };
+    const inputFor = (p: ReportPeriod) =>
+      reportInputFromItems(items, { period: p, ...(regions ? { regions } : {}) }, source);
+    return withComparison(
+      buildReport(inputFor(period), build),
+      buildReport(inputFor(previousReportPeriod(period)), build),
     );
-    return buildReport(input, build);
   } catch (error) {
     if (error instanceof TableExportFormatError || error instanceof InvalidBacktestResultError) {
       usage(`--input ${file}: ${error.message}`);
@@ -218,12 +221,14 @@ export function registerReport(program: Command, ctx: CliContext): void {
         });
         const reader = new DynamoReportReader(doc, table, { description: `${table} (${region})` });
         try {
-          const input = await reader.read({
-            period,
-            carbonRegions: regions ?? config.carbonRegions,
-            managedRegions: regions ?? config.managedRegions,
-          });
-          model = buildReport(input, build);
+          const read = (p: ReportPeriod) =>
+            reader.read({
+              period: p,
+              carbonRegions: regions ?? config.carbonRegions,
+              managedRegions: regions ?? config.managedRegions,
+            });
+          const [input, previous] = await Promise.all([read(period), read(previousReportPeriod(period))]);
+          model = withComparison(buildReport(input, build), buildReport(previous, build));
         } catch (error) {
           throw describeAwsError(error, table, region);
         } finally {
@@ -257,7 +262,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
       }
       const t = model.totals;
       ctx.out(
-        `wrote the ${format} report for ${model.period.from} to ${model.period.to} (${model.period.days} days) to ${path}\n` +
+        `wrote the ${format} report for ${model.period.from} to ${model.period.to} (${model.period.days} day${model.period.days === 1 ? '' : 's'}) to ${path}\n` +
           `  saved ${formatUsd(t.usdSaved)}, ${formatGrams(t.gCO2eAvoidedBySchedules)} avoided by schedules, ` +
           `${formatGrams(t.gCO2eSavedByDispatch)} saved by dispatch (${t.dispatchedJobs} jobs), ` +
           `rightsizing open ${formatUsd(t.rightsizingOpenMonthlyUsd)}/month\n` +

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { type BuildReportOptions, buildReport } from '../../lambdas/core/report/build-report';
+import { type BuildReportOptions, buildReport, reportNarrative } from '../../lambdas/core/report/build-report';
 import { REPORT_FORMULAS } from '../../lambdas/core/report/methodology';
 import type { ReportBacktest, ReportDay, ReportDayRegion, ReportModel } from '../../lambdas/core/report/model';
 import { InvalidReportPeriodError, type ReportPeriod, reportPeriod } from '../../lambdas/core/report/period';
@@ -49,6 +49,8 @@ export const backtestResultSchema = z
     home: z.string().optional(),
     zones: z.array(z.string()).optional(),
     usdPerHour: num.nullable().optional(),
+    policyZoneCounts: z.record(z.string(), num).optional(),
+    oracleZoneCounts: z.record(z.string(), num).optional(),
     energy: z.object({ kWhPerHour: num.optional() }).loose().optional(),
     notes: z.array(z.string()).optional(),
   })
@@ -98,6 +100,19 @@ function scalarText(value: unknown): string | undefined {
   return undefined;
 }
 
+/** `/home/me/traces/de-2023.csv` → `de-2023.csv`: a report never shows local paths. */
+const fileName = (path: string): string => path.split(/[\\/]/).pop() ?? path;
+
+const readableTime = (iso: unknown): string => {
+  const ms = Date.parse(String(iso));
+  return Number.isFinite(ms) ? `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC` : String(iso);
+};
+
+const thousands = (value: unknown, digits = 0): string =>
+  typeof value === 'number'
+    ? value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    : String(value);
+
 function parameters(result: BacktestResult): ReportBacktest['parameters'] {
   const out: { name: string; value: string }[] = [];
   const add = (name: string, value: unknown) => {
@@ -105,40 +120,66 @@ function parameters(result: BacktestResult): ReportBacktest['parameters'] {
     if (text !== undefined && text !== '') out.push({ name, value: text });
   };
   const r = result as Record<string, unknown>;
-  add('Trace zone', r.zone);
+  const scenario = String(r.scenario);
+  add(
+    'What was simulated',
+    scenario === 'pause'
+      ? 'a carbon-aware instance paused while the grid is above the threshold'
+      : scenario === 'dispatch'
+        ? 'each job sent to the cleanest zone instead of the home zone'
+        : scenario === 'shift'
+          ? 'a daily job started at the cleanest time of its window'
+          : scenario,
+  );
+  add('Grid zone', r.zone);
   add('Home zone', r.home);
   add('Candidate zones', r.zones);
   if (r.period && typeof r.period === 'object') {
     const p = r.period as { from?: unknown; to?: unknown };
-    add('Simulated period', `${String(p.from)} to ${String(p.to)}`);
+    add('Period simulated', `${readableTime(p.from)} to ${readableTime(p.to)}`);
   }
-  add('Forecast', r.forecast);
-  add('Seed', r.seed);
-  add('Decision lag, minutes', r.lagMinutes);
-  add('Time zone', r.timezone);
-  add('Trace step, minutes', r.stepMinutes);
-  add('Threshold, gCO2e/kWh', r.thresholdGCO2ePerKWh);
-  add('Hours paused', r.hoursPaused);
-  add('Pauses', r.pauses);
-  add('On-demand USD per hour', r.usdPerHour);
+  if (typeof r.jobs === 'number') {
+    if (scenario === 'pause') add('Instance-hours simulated', thousands(r.jobHours ?? r.jobs));
+    else add('Jobs simulated', thousands(r.jobs));
+  }
+  add(
+    'What the policy knew of the future',
+    r.forecast === 'perfect' ? 'the actual values (perfect forecast)' : r.forecast,
+  );
+  add('Random seed of the forecast noise', r.seed);
+  if (typeof r.lagMinutes === 'number') add('Data delay when deciding', `${thousands(r.lagMinutes)} minutes`);
+  add('Time zone of the days', r.timezone);
+  if (typeof r.stepMinutes === 'number') add('Step of the carbon data', `${thousands(r.stepMinutes)} minutes`);
+  if (typeof r.thresholdGCO2ePerKWh === 'number') add('Pause above', `${thousands(r.thresholdGCO2ePerKWh)} gCO2e/kWh`);
+  if (typeof r.hoursPaused === 'number') add('Hours paused', thousands(r.hoursPaused, 1));
+  if (typeof r.pauses === 'number') add('Pauses', thousands(r.pauses));
+  if (typeof r.usdPerHour === 'number') add('On-demand price', `$${thousands(r.usdPerHour, 3)} per hour`);
   const energy = r.energy as Record<string, unknown> | undefined;
   if (energy) {
     add('Instance type', energy.instanceType);
-    add('PUE', energy.pue);
-    add('kWh per hour running', energy.kWhPerHour);
-  }
-  const counts = r.policyZoneCounts as Record<string, unknown> | undefined;
-  if (counts && typeof counts === 'object') {
-    add(
-      'Policy jobs per zone',
-      Object.entries(counts)
-        .map(([zone, n]) => `${zone} ${String(n)}`)
-        .join(', '),
-    );
+    add('Region', energy.region);
+    add('Power usage effectiveness (PUE)', energy.pue);
+    if (typeof energy.kWhPerHour === 'number') {
+      add('Energy per hour running', `${thousands(energy.kWhPerHour * 1000, 3)} Wh`);
+    }
   }
   const traces = r.traces as { file?: unknown }[] | undefined;
-  if (Array.isArray(traces)) add('Trace files', traces.map((t) => String(t.file ?? '')).filter(Boolean));
+  if (Array.isArray(traces)) {
+    add('Carbon data files', traces.map((t) => fileName(String(t.file ?? ''))).filter(Boolean));
+  }
   return out;
+}
+
+/** Jobs the policy and the oracle sent to each zone, most first. */
+function destinations(result: BacktestResult): ReportBacktest['destinations'] {
+  const r = result as Record<string, unknown>;
+  const policy = (r.policyZoneCounts ?? {}) as Record<string, number>;
+  const oracle = (r.oracleZoneCounts ?? {}) as Record<string, number>;
+  const zones = [...new Set([...Object.keys(policy), ...Object.keys(oracle)])];
+  if (zones.length === 0) return undefined;
+  return zones
+    .map((zone) => ({ zone, policyJobs: Number(policy[zone] ?? 0), oracleJobs: Number(oracle[zone] ?? 0) }))
+    .sort((a, b) => b.policyJobs - a.policyJobs || a.zone.localeCompare(b.zone));
 }
 
 /**
@@ -209,7 +250,7 @@ export function reportFromBacktest(
   }
   const sum = (pick: (r: ReportDayRegion) => number) => dayRegions.reduce((t, r) => t + pick(r), 0);
 
-  const base = buildReport(emptyReportInput(period, { kind: 'backtest', description }), options);
+  const base = buildReport(emptyReportInput(period, { kind: 'backtest', description: fileName(description) }), options);
   const optional = <K extends string>(key: K, value: number | null | undefined) =>
     typeof value === 'number' ? ({ [key]: value } as Record<K, number>) : {};
   const backtest: ReportBacktest = {
@@ -221,6 +262,7 @@ export function reportFromBacktest(
     ...optional('savingsPercent', result.savingsPercent),
     ...optional('oracleSavingsPercent', result.oracleSavingsPercent),
     ...optional('shareOfOracle', result.shareOfOracle),
+    ...(destinations(result) ? { destinations: destinations(result)! } : {}),
     parameters: parameters(result),
   };
   const totals = {
@@ -232,13 +274,12 @@ export function reportFromBacktest(
     gCO2eSavedByDispatch: sum((r) => r.gCO2eSavedByDispatch),
     dispatchedJobs: sum((r) => r.dispatchedJobs),
   };
+  // What a reader must know about the data (not gaps: a backtest has no stored actions or rightsizing to miss).
   const warnings = [
-    'built from a backtest result: simulated savings of the policy against its baseline on historical carbon data; ' +
-      'no instance was touched, so actions, rightsizing and stored intensity statistics are empty',
-    ...(isPause && usdPerHour === undefined ? ['the backtest knew no on-demand price, so USD saved is 0'] : []),
-    ...(result.notes ?? []),
+    ...(isPause && usdPerHour === undefined ? ['the backtest knew no on-demand price, so dollars saved are 0'] : []),
+    ...(result.notes ?? []).map((n) => n.replace(/(?:\/|[A-Za-z]:\\)[^\s:;,]*[\\/]([^\\/\s:;,]+)/g, '$1')),
   ];
-  return {
+  const model: ReportModel = {
     ...base,
     regions: [zone],
     totals,
@@ -271,13 +312,19 @@ export function reportFromBacktest(
         {
           name: 'Backtest savings',
           text:
-            'Per day: saved gCO2e = baseline emissions − policy emissions of that day (SPEC section 8); for pause, ' +
-            'USD = hours paused × on-demand USD per hour. Pause savings are shown as "avoided by schedules", shift ' +
-            'and dispatch savings as "saved by dispatch".',
+            'Per day: saved gCO2e = baseline emissions − policy emissions of that day, each = energy × the grid ' +
+            'intensity of the hours it ran; for pause, USD = hours paused × on-demand USD per hour. The baseline runs ' +
+            'without carbon awareness; the oracle knows the future perfectly (the best possible result).',
         },
-        ...REPORT_FORMULAS,
+        ...REPORT_FORMULAS.filter((f) => ['Energy of an instance-hour', 'Emissions'].includes(f.name)),
+      ],
+      notes: [
+        'Built from a backtest result: historical carbon intensity replayed through the same decision code the ' +
+          'Lambdas run; no instance was touched.',
+        ...base.methodology.notes,
       ],
     },
     warnings,
   };
+  return { ...model, narrative: reportNarrative(model) };
 }

@@ -20,8 +20,14 @@ export interface ReportChartData {
     readonly labels: string[];
     readonly dailyUsd: number[];
     readonly cumulativeUsd: number[];
+    /** Running total of CO2e avoided by schedules and saved by dispatch, kg. */
     readonly cumulativeKgCO2e: number[];
   };
+  /** Dispatched jobs per destination (table: jobs and grams saved; backtest: the policy's and the oracle's jobs). */
+  readonly destinations: {
+    readonly labels: string[];
+    readonly datasets: { label: string; color: string; data: number[] }[];
+  } | null;
 }
 
 /** Okabe & Ito (2008), "Color Universal Design". */
@@ -68,14 +74,50 @@ export function reportChartData(model: ReportModel): ReportChartData {
           }),
         };
   const labels = model.days.map((d) => d.day);
+  let cumulative = 0;
+  const cumulativeKg = model.days.map((d) => {
+    cumulative += d.gCO2eAvoidedBySchedules + d.gCO2eSavedByDispatch;
+    return round(cumulative / 1000, 4);
+  });
+  const fromBacktest = model.backtest?.destinations;
+  const destinations =
+    fromBacktest && fromBacktest.length > 0
+      ? {
+          labels: fromBacktest.map((d) => d.zone),
+          datasets: [
+            {
+              label: 'Jobs sent there by the policy',
+              color: REPORT_PALETTE[0]!,
+              data: fromBacktest.map((d) => d.policyJobs),
+            },
+            {
+              label: 'Jobs the oracle would send',
+              color: REPORT_PALETTE[1]!,
+              data: fromBacktest.map((d) => d.oracleJobs),
+            },
+          ],
+        }
+      : model.dispatchByRegion.length > 0
+        ? {
+            labels: model.dispatchByRegion.map((d) => d.region),
+            datasets: [
+              {
+                label: 'Jobs dispatched there',
+                color: REPORT_PALETTE[0]!,
+                data: model.dispatchByRegion.map((d) => d.jobs),
+              },
+            ],
+          }
+        : null;
   return {
+    destinations,
     intensity,
     actions: { labels, starts: model.days.map((d) => d.starts), stops: model.days.map((d) => d.stops) },
     savings: {
       labels,
       dailyUsd: model.days.map((d) => round(d.usdSaved, 4)),
       cumulativeUsd: model.days.map((d) => round(d.cumulativeUsdSaved, 4)),
-      cumulativeKgCO2e: model.days.map((d) => round(d.cumulativeGCO2eAvoided / 1000, 4)),
+      cumulativeKgCO2e: cumulativeKg,
     },
   };
 }

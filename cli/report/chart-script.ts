@@ -47,7 +47,23 @@ export const REPORT_CHART_SCRIPT = `(function () {
         }
       });
     }
-    draw('chart-actions', {
+    if (data.destinations) {
+      draw('chart-destinations', {
+        type: 'bar',
+        data: {
+          labels: data.destinations.labels,
+          datasets: data.destinations.datasets.map(function (d) {
+            return { label: d.label, data: d.data, backgroundColor: d.color };
+          })
+        },
+        options: {
+          indexAxis: 'y',
+          scales: { x: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'jobs' } } },
+          plugins: { legend: { position: 'bottom' } }
+        }
+      });
+    }
+    if (document.getElementById('chart-actions')) draw('chart-actions', {
       type: 'bar',
       data: {
         labels: data.actions.labels,
@@ -69,7 +85,7 @@ export const REPORT_CHART_SCRIPT = `(function () {
         datasets: [
           { type: 'line', label: 'Cumulative USD saved', data: data.savings.cumulativeUsd, borderColor: '#0072B2',
             backgroundColor: '#0072B2', yAxisID: 'usd', borderWidth: 2, pointRadius: 2 },
-          { type: 'line', label: 'Cumulative kg CO\\u2082e avoided', data: data.savings.cumulativeKgCO2e,
+          { type: 'line', label: 'Cumulative kg CO\\u2082e avoided and saved', data: data.savings.cumulativeKgCO2e,
             borderColor: '#009E73', backgroundColor: '#009E73', yAxisID: 'kg', borderWidth: 2, pointRadius: 2 },
           { type: 'bar', label: 'USD saved that day', data: data.savings.dailyUsd, backgroundColor: 'rgba(86, 180, 233, 0.6)',
             yAxisID: 'usd' }

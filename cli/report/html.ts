@@ -58,6 +58,16 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
 table.compact { width: auto; min-width: 50%; }
 .when { color: var(--muted); white-space: nowrap; font-size: .85em; }
 details summary { cursor: pointer; color: var(--accent); font-weight: 600; margin: .5rem 0; }
+.summary { font-size: 1.05rem; max-width: 75ch; }
+.summary p { margin: .35rem 0; }
+.change { display: block; font-size: .85rem; font-weight: 600; margin-top: .2rem; }
+.change.up { color: var(--accent); }
+.change.down { color: #a15c00; }
+.boundary { border: 1px solid var(--line); border-left: 5px solid #56B4E9; border-radius: 6px; padding: .6rem 1rem;
+  margin-top: 1.25rem; background: #f3f9fd; }
+.boundary p { margin: .3rem 0 0; }
+.clip { display: inline-block; max-width: 22ch; overflow: hidden; text-overflow: ellipsis; white-space: nowrap;
+  vertical-align: bottom; }
 dl.formulas dt { font-weight: 700; margin-top: .75rem; }
 dl.formulas dd { margin: .2rem 0 0; }
 footer { margin-top: 2.5rem; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--line); padding-top: .75rem; }
@@ -65,8 +75,19 @@ a { color: var(--accent); }
 .skip { position: absolute; left: -9999px; }
 .skip:focus { left: 1rem; top: 1rem; background: #fff; padding: .5rem; }
 @media (max-width: 760px) { .charts { grid-template-columns: minmax(0, 1fr); } }
+@page { size: A4; margin: 14mm 12mm; }
 @media print {
+  html { font-size: 10pt; }
   .page { max-width: none; padding: 0; }
+  .cards { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+  .card dd { font-size: 1.3rem; }
+  .chart-box, figure.wide .chart-box { height: 210px; }
+  table { table-layout: fixed; width: 100%; }
+  table.compact { width: 100%; }
+  td, th { overflow: hidden; text-overflow: ellipsis; overflow-wrap: anywhere; }
+  td:first-child { white-space: normal; }
+  code { white-space: normal; overflow-wrap: anywhere; }
+  .clip { max-width: 100%; }
   h2 { break-after: avoid; }
   figure, .card, tr { break-inside: avoid; }
   .charts { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); }
@@ -113,33 +134,111 @@ function table(
   );
 }
 
+/** A value from outside (tag, name) in a cell: escaped, cut with an ellipsis past 22 characters, whole in `title`. */
+function clip(text: string): string {
+  return `<span class="clip" title="${e(text)}">${e(text)}</span>`;
+}
+
+/** ` +12.5% vs 2026-10-02 to 2026-10-31` as a card line, or `` without a comparison. */
+function changeLine(percent: number | null | undefined, model: ReportModel): string {
+  const c = model.comparison;
+  if (!c || percent === undefined) return '';
+  if (percent === null) return `<span class="change">previous period: none</span>`;
+  const sign = percent >= 0 ? '+' : '−';
+  return `<span class="change ${percent >= 0 ? 'up' : 'down'}">${sign}${num(Math.abs(percent), 1)}% vs the previous ${formatCount(c.period.days)} days</span>`;
+}
+
+function summarySection(model: ReportModel): string {
+  return `<section class="summary" aria-labelledby="h-summary">
+<h2 id="h-summary">Summary</h2>
+<div id="narrative">${model.narrative.map((p) => `<p>${e(p)}</p>`).join('\n')}</div>
+</section>`;
+}
+
+function boundarySection(model: ReportModel): string {
+  return `<section class="boundary" role="note" aria-labelledby="h-boundary"><strong id="h-boundary">What these numbers cover</strong>
+<p id="boundary">${e(model.methodology.boundary)}</p></section>`;
+}
+
 function headline(model: ReportModel): string {
   const t = model.totals;
   const card = (id: string, label: string, value: number, text: string, sub: string) =>
     `<div class="card"><dt>${e(label)}</dt><dd id="${id}" data-value="${value}">${e(text)}` +
     `<span class="sub">${e(sub)}</span></dd></div>`;
   const combined = t.gCO2eAvoidedBySchedules + t.gCO2eSavedByDispatch;
+  const c = model.comparison;
+  const moneyCard = card(
+    'total-usd',
+    'Money saved',
+    t.usdSaved,
+    formatUsd(t.usdSaved),
+    `${num(t.stoppedInstanceHours, 1)} instance-hours kept stopped`,
+  ).replace('</dd>', `${changeLine(c?.usdChangePercent, model)}</dd>`);
+  const combinedCard = card(
+    'total-gco2e-combined',
+    'CO₂e avoided in total',
+    combined,
+    formatGrams(combined),
+    'by schedules and dispatch; CPU energy only, a lower bound',
+  ).replace('</dd>', `${changeLine(c?.gCO2eChangePercent, model)}</dd>`);
+  if (model.source.kind === 'backtest') {
+    const b = model.backtest!;
+    const cards = [
+      combinedCard,
+      ...(b.scenario === 'pause' ? [moneyCard] : []),
+      ...(b.savingsPercent !== undefined
+        ? [
+            card(
+              'backtest-savings',
+              'Of the baseline’s emissions',
+              b.savingsPercent,
+              `${num(b.savingsPercent, 1)}%`,
+              'avoided by the policy',
+            ),
+          ]
+        : []),
+      ...(b.shareOfOracle !== undefined
+        ? [
+            card(
+              'backtest-share',
+              'Share of the best possible',
+              b.shareOfOracle,
+              `${num(b.shareOfOracle * 100, 1)}%`,
+              'of what perfect knowledge would save',
+            ),
+          ]
+        : []),
+    ];
+    return `<section aria-labelledby="h-headline">
+<h2 id="h-headline">Headline numbers</h2>
+<dl class="cards">
+${cards.join('\n')}
+</dl>
+</section>`;
+  }
   return `<section aria-labelledby="h-headline">
 <h2 id="h-headline">Headline numbers</h2>
 <dl class="cards">
-${card('total-usd', 'Money saved', t.usdSaved, formatUsd(t.usdSaved), `${num(t.stoppedInstanceHours, 1)} instance-hours kept stopped`)}
+${moneyCard}
+${combinedCard}
 ${card('total-gco2e-schedules', 'CO₂e avoided by schedules', t.gCO2eAvoidedBySchedules, formatGrams(t.gCO2eAvoidedBySchedules), `${num(t.kWhAvoided, 2)} kWh not drawn from the grid`)}
 ${card('total-gco2e-dispatch', 'CO₂e saved by dispatch', t.gCO2eSavedByDispatch, formatGrams(t.gCO2eSavedByDispatch), `${plural(t.dispatchedJobs, 'job')} dispatched; estimate against running at home`)}
 ${card('total-rightsizing', 'Rightsizing still open', t.rightsizingOpenMonthlyUsd, `${formatUsd(t.rightsizingOpenMonthlyUsd)}/month`, `${plural(t.rightsizingOpenCount, 'recommendation')}, ${formatGrams(t.rightsizingOpenMonthlyGCO2e)}/month`)}
 </dl>
 <ul class="facts">
-<li>CO₂e avoided in total: <strong id="total-gco2e-combined" data-value="${combined}">${e(formatGrams(combined))}</strong></li>
 <li>Starts: <strong id="total-starts">${formatCount(t.starts)}</strong></li>
 <li>Stops: <strong id="total-stops">${formatCount(t.stops)}</strong></li>
 <li>Failed actions: <strong id="total-failed">${formatCount(t.failedActions)}</strong></li>
 <li>Regions: <strong>${formatCount(model.regions.length)}</strong></li>
+${c ? `<li>Previous period: <strong id="previous-period">${e(c.period.from)} to ${e(c.period.to)}</strong>, ${e(formatUsd(c.usdSaved))} and ${e(formatGrams(c.gCO2eAvoided))}</li>` : ''}
 </ul>
 </section>`;
 }
 
 function warnings(model: ReportModel): string {
   if (model.warnings.length === 0) return '';
-  return `<section class="warnings" role="note" aria-labelledby="h-warnings"><strong id="h-warnings">Gaps in the data</strong>
+  const title = model.source.kind === 'backtest' ? 'Notes on the simulation' : 'Gaps in the data';
+  return `<section class="warnings" role="note" aria-labelledby="h-warnings"><strong id="h-warnings">${title}</strong>
 <ul>${model.warnings.map((w) => `<li>${e(w)}</li>`).join('\n')}</ul></section>`;
 }
 
@@ -167,16 +266,30 @@ function charts(model: ReportModel): string {
     e(formatGrams(d.gCO2eSavedByDispatch)),
     formatCount(d.dispatchedJobs),
   ]);
+  const backtest = model.source.kind === 'backtest';
+  const destinations = data.destinations
+    ? `<figure class="wide"><figcaption>Dispatched jobs by destination<span class="note">${
+        backtest
+          ? 'Jobs the policy sent to each zone, and where perfect knowledge would have sent them.'
+          : 'Jobs handed to a worker in each region in the period.'
+      }</span></figcaption>
+<div class="chart-box"><canvas id="chart-destinations" role="img" aria-label="Bar chart of dispatched jobs per destination">Jobs per destination; see the dispatch table.</canvas></div></figure>`
+    : '';
+  const savingsFigure = `<figure${backtest ? ' class="wide"' : ''}><figcaption>Savings per day, cumulative<span class="note">USD saved each day (bars), running totals of USD and of kg CO₂e avoided by schedules and saved by dispatch (lines).</span></figcaption>
+<div class="chart-box"><canvas id="chart-savings" role="img" aria-label="Chart of dollars saved per day and cumulative dollars and kilograms CO2e avoided">Savings per day; see the daily table.</canvas></div></figure>`;
+  const figures = backtest
+    ? `${savingsFigure}\n${destinations}`
+    : `<figure class="wide"><figcaption>Carbon intensity by region over time<span class="note">Mean of stored readings per ${bucket}, gCO₂e/kWh, UTC. Regions: ${regionsText}.</span></figcaption>
+${intensity}</figure>
+<figure><figcaption>Starts and stops per day<span class="note">Successful scheduler actions, all regions.</span></figcaption>
+<div class="chart-box"><canvas id="chart-actions" role="img" aria-label="Bar chart of instance starts and stops per day">Starts and stops per day; see the daily table.</canvas></div></figure>
+${savingsFigure}
+${destinations}`;
   return `<section aria-labelledby="h-charts">
 <h2 id="h-charts">Charts</h2>
 <p id="chart-error" role="alert" hidden></p>
 <div class="charts">
-<figure class="wide"><figcaption>Carbon intensity by region over time<span class="note">Mean of stored readings per ${bucket}, gCO₂e/kWh, UTC. Regions: ${regionsText}.</span></figcaption>
-${intensity}</figure>
-<figure><figcaption>Starts and stops per day<span class="note">Successful scheduler actions, all regions.</span></figcaption>
-<div class="chart-box"><canvas id="chart-actions" role="img" aria-label="Bar chart of instance starts and stops per day">Starts and stops per day; see the daily table.</canvas></div></figure>
-<figure><figcaption>Savings per day, cumulative<span class="note">USD saved each day (bars), running totals of USD and kg CO₂e avoided by schedules (lines).</span></figcaption>
-<div class="chart-box"><canvas id="chart-savings" role="img" aria-label="Chart of dollars saved per day and cumulative dollars and kilograms CO2e avoided">Savings per day; see the daily table.</canvas></div></figure>
+${figures}
 </div>
 <details><summary>Daily numbers (the data behind the charts)</summary>
 ${table(
@@ -284,7 +397,7 @@ function actionsSection(model: ReportModel): string {
   const top = model.topInstances.map((i) => [
     `<code>${e(i.instanceId)}</code>`,
     `<code>${e(i.region)}</code>`,
-    e(i.schedule),
+    clip(i.schedule),
     e(i.instanceType),
     e(formatUsd(i.savedUsd)),
     e(formatGrams(i.savedGCO2e)),
@@ -330,6 +443,18 @@ ${
 }
 
 function dispatchSection(model: ReportModel): string {
+  const fromBacktest = model.backtest?.destinations;
+  if (model.source.kind === 'backtest') {
+    if (!fromBacktest || fromBacktest.length === 0) return '';
+    return `<section aria-labelledby="h-dispatch">
+<h2 id="h-dispatch">Where the jobs went</h2>
+${table(
+  [{ label: 'Zone' }, { label: 'Jobs (policy)', numeric: true }, { label: 'Jobs (perfect knowledge)', numeric: true }],
+  fromBacktest.map((d) => [`<code>${e(d.zone)}</code>`, formatCount(d.policyJobs), formatCount(d.oracleJobs)]),
+  { id: 'dispatch-table', compact: true },
+)}
+</section>`;
+  }
   const rows = model.dispatchByRegion.map((d) => [
     `<code>${e(d.region)}</code>`,
     formatCount(d.jobs),
@@ -392,18 +517,16 @@ function backtestSection(model: ReportModel): string {
   const pct = (v: number | undefined) => (v === undefined ? '—' : `${num(v, 1)} %`);
   const g = (v: number | undefined) => (v === undefined ? '—' : e(formatIntensity(v)));
   const rows: string[][] = [
-    ['Scenario', e(b.scenario)],
-    ['Jobs', b.jobs === undefined ? '—' : formatCount(b.jobs)],
-    ['Baseline intensity', g(b.baselineIntensity)],
-    ['Policy intensity', g(b.policyIntensity)],
-    ['Oracle intensity', g(b.oracleIntensity)],
-    ['Savings (policy vs baseline)', pct(b.savingsPercent)],
-    ['Oracle savings', pct(b.oracleSavingsPercent)],
-    ['Share of oracle', b.shareOfOracle === undefined ? '—' : pct(b.shareOfOracle * 100)],
-    ...b.parameters.map((p) => [e(p.name), e(p.value)]),
+    ['Mean grid intensity without the policy (baseline)', g(b.baselineIntensity)],
+    ['Mean grid intensity with the policy', g(b.policyIntensity)],
+    ['Mean grid intensity with perfect knowledge', g(b.oracleIntensity)],
+    ['Emissions avoided by the policy', pct(b.savingsPercent)],
+    ['Emissions avoided with perfect knowledge', pct(b.oracleSavingsPercent)],
+    ['Share of the best possible', b.shareOfOracle === undefined ? '—' : pct(b.shareOfOracle * 100)],
+    ...b.parameters.map((p) => [e(p.name), clip(p.value)]),
   ];
   return `<section aria-labelledby="h-backtest">
-<h2 id="h-backtest">Backtest</h2>
+<h2 id="h-backtest">The simulation</h2>
 ${table([{ label: 'Measure' }, { label: 'Value' }], rows, { id: 'backtest-table', compact: true })}
 </section>`;
 }
@@ -412,6 +535,9 @@ function methodologySection(model: ReportModel): string {
   const m = model.methodology;
   return `<section aria-labelledby="h-method">
 <h2 id="h-method">Methodology and data sources</h2>
+<h3>Boundary</h3>
+<p>${e(m.boundary)}</p>
+<h3>Formulas</h3>
 <dl class="formulas">
 ${m.formulas.map((f) => `<dt>${e(f.name)}</dt><dd>${e(f.text)}</dd>`).join('\n')}
 </dl>
@@ -435,7 +561,7 @@ export function renderReportHtml(model: ReportModel, options: RenderHtmlOptions 
       ? `DynamoDB table ${model.source.description}`
       : model.source.kind === 'table-export'
         ? `table export ${model.source.description}`
-        : `backtest result ${model.source.description}`;
+        : `simulation (backtest result ${model.source.description})`;
   const library = options.chartJsSource ? `<script>${scriptSource(options.chartJsSource)}</script>` : '';
   return `<!DOCTYPE html>
 <html lang="en" data-charts="pending">
@@ -452,17 +578,19 @@ export function renderReportHtml(model: ReportModel, options: RenderHtmlOptions 
 <div class="page">
 <header class="report-header">
 <h1>${e(model.title)}</h1>
-<p class="meta">Period: <strong id="period">${e(model.period.from)} to ${e(model.period.to)}</strong> (${formatCount(model.period.days)} days, UTC)</p>
-<p class="meta">Source: ${e(sourceText)} · generated ${e(model.generatedAt)}</p>
+<p class="meta">Period: <strong id="period">${e(model.period.from)} to ${e(model.period.to)}</strong> (${plural(model.period.days, 'day')}, UTC, both included)</p>
+<p class="meta">Source: ${e(sourceText)} · generated ${e(shortTime(model.generatedAt))}</p>
 </header>
 <main id="main">
+${summarySection(model)}
 ${headline(model)}
+${boundarySection(model)}
 ${warnings(model)}
 ${charts(model)}
-${regionTable(model)}
-${actionsSection(model)}
+${model.source.kind === 'backtest' ? '' : regionTable(model)}
+${model.source.kind === 'backtest' ? '' : actionsSection(model)}
 ${dispatchSection(model)}
-${rightsizingSection(model)}
+${model.source.kind === 'backtest' ? '' : rightsizingSection(model)}
 ${backtestSection(model)}
 ${methodologySection(model)}
 </main>

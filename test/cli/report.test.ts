@@ -259,7 +259,7 @@ describe('Module: cli report', () => {
       // Assess
       expect(code).toBe(0);
       const model = JSON.parse(stdout()) as ReportModel;
-      expect(model.source).toEqual({ kind: 'table-export', description: file });
+      expect(model.source).toEqual({ kind: 'table-export', description: 'export.json' });
       expect(model.totals.usdSaved).toBeCloseTo(EXPECTED.usdSaved, 9);
       expect(model.totals.gCO2eSavedByDispatch).toBeCloseTo(EXPECTED.gCO2eSavedByDispatch, 9);
       expect(model.totals.rightsizingOpenMonthlyUsd).toBeCloseTo(EXPECTED.rightsizingOpenMonthlyUsd, 9);

@@ -55,7 +55,12 @@ describe('Module: backtest-adapter', () => {
         savingsPercent: 17.1518,
         shareOfOracle: 0.987757,
       });
-      expect(model.backtest?.parameters).toContainEqual({ name: 'Threshold, gCO2e/kWh', value: '300' });
+      expect(model.backtest?.parameters).toContainEqual({ name: 'Pause above', value: '300 gCO2e/kWh' });
+      expect(model.backtest?.parameters).toContainEqual({ name: 'Instance-hours simulated', value: '96' });
+      // No internal words, key names or local paths reach the reader.
+      const text = JSON.stringify([model.backtest, model.methodology, model.warnings, model.narrative, model.source]);
+      expect(text).not.toMatch(/SPEC|section \d|kWhPerHour|jobHours|\/fixtures\/|test\//);
+      expect(model.narrative[0]).toMatch(/^Simulated on historical grid data for 2023-06-01 to 2023-06-04 \(4 days\)/);
       expect(model.methodology.formulas[0]?.name).toBe('Backtest savings');
     });
 
@@ -71,7 +76,10 @@ describe('Module: backtest-adapter', () => {
       expect(model.days.map((d) => d.gCO2eSavedByDispatch)).toEqual([4.81858 - 1.60619, 0]);
       expect(model.totals.dispatchedJobs).toBe(3);
       expect(model.totals.usdSaved).toBe(0);
-      expect(model.backtest?.parameters).toContainEqual({ name: 'Policy jobs per zone', value: 'DE 0, FR 3' });
+      expect(model.backtest?.destinations).toEqual([
+        { zone: 'FR', policyJobs: 3, oracleJobs: 3 },
+        { zone: 'DE', policyJobs: 0, oracleJobs: 0 },
+      ]);
       expect(model.warnings).toContain(
         'the same energy is counted in every zone (PUE differences between regions are not modelled)',
       );
