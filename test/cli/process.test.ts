@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-/** A raw control, escape or bidi character other than a newline (built from text: the lint rule forbids them in literals). */
+/** A raw control, escape or bidi character other than a newline . */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for exactly these characters
 const RAW_CONTROL_EXCEPT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /**
