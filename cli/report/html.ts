@@ -85,6 +85,7 @@ a { color: var(--accent); }
   table { table-layout: fixed; width: 100%; }
   table.compact { width: 100%; }
   td, th { overflow: hidden; text-overflow: ellipsis; overflow-wrap: anywhere; }
+  thead th { white-space: normal; text-overflow: clip; overflow-wrap: normal; word-break: normal; }
   td:first-child { white-space: normal; }
   code { white-space: normal; overflow-wrap: anywhere; }
   .clip { max-width: 100%; }
@@ -514,7 +515,7 @@ ${
 function backtestSection(model: ReportModel): string {
   const b = model.backtest;
   if (!b) return '';
-  const pct = (v: number | undefined) => (v === undefined ? '—' : `${num(v, 1)} %`);
+  const pct = (v: number | undefined) => (v === undefined ? '—' : `${num(v, 1)}%`);
   const g = (v: number | undefined) => (v === undefined ? '—' : e(formatIntensity(v)));
   const rows: string[][] = [
     ['Mean grid intensity without the policy (baseline)', g(b.baselineIntensity)],
@@ -523,7 +524,8 @@ function backtestSection(model: ReportModel): string {
     ['Emissions avoided by the policy', pct(b.savingsPercent)],
     ['Emissions avoided with perfect knowledge', pct(b.oracleSavingsPercent)],
     ['Share of the best possible', b.shareOfOracle === undefined ? '—' : pct(b.shareOfOracle * 100)],
-    ...b.parameters.map((p) => [e(p.name), clip(p.value)]),
+    // File names come from outside and may be long; the other values are the product's own text.
+    ...b.parameters.map((p) => [e(p.name), p.name === 'Carbon data files' ? clip(p.value) : e(p.value)]),
   ];
   return `<section aria-labelledby="h-backtest">
 <h2 id="h-backtest">The simulation</h2>

@@ -122,7 +122,7 @@ describe('Module: report html', () => {
       }
       expect(html).not.toContain('id="h-backtest"');
       expect(withBacktest).toContain('id="h-backtest"');
-      expect(withBacktest).toContain('<td>Emissions avoided by the policy</td><td>17.2 %</td>');
+      expect(withBacktest).toContain('<td>Emissions avoided by the policy</td><td>17.2%</td>');
     });
   });
 
