@@ -46,6 +46,7 @@ import {
 import { type CliContext, CliError, EXIT } from '../context';
 import { common, parseHalfOpen } from '../options';
 import { checkRegion } from '../region-option';
+import { visibleLines } from '../text';
 import type { Trace, TraceSeries } from '../trace';
 import { readTraceInput } from '../trace/read-input';
 import { SUMMARIES } from './summaries';
@@ -519,8 +520,9 @@ export function registerBacktest(program: Command, ctx: CliContext): void {
       if (json) {
         ctx.out(`${JSON.stringify(rounded, null, 2)}\n`);
       } else {
-        ctx.out(formatBacktestSummary(rounded));
-        if (options.html !== undefined) ctx.out(`HTML report written to ${options.html}\n`);
+        // Zone names and notes come from the trace files: shown with control characters escaped.
+        ctx.out(visibleLines(formatBacktestSummary(rounded)));
+        if (options.html !== undefined) ctx.out(`HTML report written to ${visibleLines(options.html)}\n`);
       }
     });
 }

@@ -202,7 +202,7 @@ async function carbonData(
 const percent = (saved: number, base: number) => (base > 0 ? (saved / base) * 100 : 0);
 
 /** Grams for display: `0.214 g`, `12.35 g`, `346.9 g`, `5.02 kg`. */
-export function formatGrams(grams: number): string {
+function jobGrams(grams: number): string {
   const abs = Math.abs(grams);
   if (abs >= 1000) return `${(grams / 1000).toFixed(2)} kg`;
   if (abs >= 100) return `${grams.toFixed(1)} g`;
@@ -347,7 +347,7 @@ function renderText(estimate: EstimateJson, providersLine: string | undefined, w
         estimate.now.region,
         estimate.now.gCO2ePerKWh.toFixed(1),
         source(estimate.now),
-        formatGrams(estimate.now.emissionsGrams),
+        jobGrams(estimate.now.emissionsGrams),
         '',
         usd(estimate.now.usd),
       ],
@@ -358,7 +358,7 @@ function renderText(estimate: EstimateJson, providersLine: string | undefined, w
         estimate.bestRegion.region,
         estimate.bestRegion.gCO2ePerKWh.toFixed(1),
         source(estimate.bestRegion),
-        formatGrams(estimate.bestRegion.emissionsGrams),
+        jobGrams(estimate.bestRegion.emissionsGrams),
         change(estimate.bestRegion.savingsGrams, estimate.now.emissionsGrams),
         usd(estimate.bestRegion.usd),
       ],
@@ -372,7 +372,7 @@ function renderText(estimate: EstimateJson, providersLine: string | undefined, w
         bestTime.region,
         bestTime.meanGCO2ePerKWh.toFixed(1),
         `forecast, start ${bestTime.start.slice(0, 16)}Z`,
-        formatGrams(bestTime.emissionsGrams),
+        jobGrams(bestTime.emissionsGrams),
         change(bestTime.savingsGrams, estimate.now.emissionsGrams),
         usd(bestTime.usd),
       ],

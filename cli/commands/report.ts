@@ -26,6 +26,7 @@ import {
 import { formatGrams, formatUsd } from '../report/format';
 import { renderReportHtml } from '../report/html';
 import { parseTableExport, TableExportFormatError } from '../report/table-export';
+import { visible } from '../text';
 import { SUMMARIES } from './summaries';
 
 /** Formats of `report`. */
@@ -266,7 +267,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
           `  saved ${formatUsd(t.usdSaved)}, ${formatGrams(t.gCO2eAvoidedBySchedules)} avoided by schedules, ` +
           `${formatGrams(t.gCO2eSavedByDispatch)} saved by dispatch (${t.dispatchedJobs} jobs), ` +
           `rightsizing open ${formatUsd(t.rightsizingOpenMonthlyUsd)}/month\n` +
-          model.warnings.map((w) => `  warning: ${w}\n`).join(''),
+          model.warnings.map((w) => `  warning: ${visible(w)}\n`).join(''),
       );
     });
 }

@@ -183,6 +183,31 @@ describe('Process: carbon-scheduler (compiled, real pipes)', () => {
     expect(plan.instances[0]!.reason).toContain(hostile);
   });
 
+  it('escapes control characters of zone names read from a trace in the backtest summary', async () => {
+    // Prepare
+    const zone = 'DE\u001b]0;pwned\u0007';
+    const rows = [0, 1, 2, 3].map((h) => `2023-01-01T0${h}:00Z,${zone},${h % 2 === 0 ? 250 : 350}`);
+    const trace = write('hostile-zone.csv', ['datetime,zone,carbon_intensity', ...rows].join('\n'));
+
+    // Act
+    const result = await run([
+      'backtest',
+      '--trace',
+      trace,
+      '--scenario',
+      'pause',
+      '--region',
+      'eu-central-1',
+      '--zone',
+      zone,
+    ]);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('zone DE\\x1b]0;pwned\\x07');
+    expect(result.stdout).not.toMatch(RAW_CONTROL_EXCEPT_NEWLINE);
+  });
+
   it('ends quietly with exit code 0 when the reader closes the pipe (| head, a pager that quits)', async () => {
     // Act: a reader that has gone before the CLI writes (a pager that quit), and one that stops after the first
     // chunk of an output larger than a pipe's buffer (a year of schedule usage as JSON, 74 KB): writes fail with EPIPE.
