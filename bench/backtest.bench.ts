@@ -2,8 +2,8 @@ import { createReadStream, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { forecastViews, mergeTraces, simulateDispatch, simulatePause, simulateShift } from '../lambdas/core/backtest';
-import { parseTrace, readTrace, type Trace, type TraceSeries } from '../lambdas/core/trace';
+import { forecastViews, mergeTraces, simulateDispatch, simulatePause, simulateShift } from '../cli/backtest';
+import { parseTrace, readTrace, type Trace, type TraceSeries } from '../cli/trace';
 import { type BenchFigure, peakRssMiB } from './figure';
 
 /**

@@ -9,20 +9,6 @@ import { snapshotPriceBook } from '../lambdas/core/accounting/price-book';
 import type { CarbonLookup } from '../lambdas/core/carbon/lookup';
 import { resolveConfig } from '../lambdas/core/config/resolve';
 import type { ConfigInput } from '../lambdas/core/config/schema';
-import {
-  alarmMetrics,
-  customMetricSeries,
-  type DeploymentShape,
-  dynamoItemSizeBytes,
-  eventuallyConsistentReadUnits,
-  type FunctionLoad,
-  HOURS_PER_MONTH,
-  monthlyRunningCost,
-  type RegionUnitPrices,
-  type RunningCost,
-  UNIT_PRICES,
-  writeUnits,
-} from '../lambdas/core/report/running-cost';
 import type { InstanceFacts } from '../lambdas/core/scheduler/instance-facts';
 import type {
   InstanceStateStore,
@@ -37,6 +23,20 @@ import { LAMBDA_TASK_ROOT_ENV } from '../lambdas/handlers/shared/function-config
 import { writeFunctionConfig } from '../lib/function-config';
 import { fakeCarbonLookup } from './fake-carbon';
 import type { BenchFigure } from './figure';
+import {
+  alarmMetrics,
+  customMetricSeries,
+  type DeploymentShape,
+  dynamoItemSizeBytes,
+  eventuallyConsistentReadUnits,
+  type FunctionLoad,
+  HOURS_PER_MONTH,
+  monthlyRunningCost,
+  type RegionUnitPrices,
+  type RunningCost,
+  UNIT_PRICES,
+  writeUnits,
+} from './running-cost-model';
 
 /**
  * The product's monthly running cost at 100 and 10,000 instances (docs/running-cost.md), from the scheduler's

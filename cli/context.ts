@@ -12,6 +12,10 @@ export interface CliContext {
   readonly err: (text: string) => void;
   /** True when standard output is a terminal (progress bars, colours). */
   readonly isTTY: boolean;
+  /** Width of standard output when it is a terminal, in columns; undefined for pipes and files. */
+  readonly terminalColumns?: number;
+  /** Read the whole of standard input (for `--fleet -`); absent where there is none. */
+  readonly readStdin?: () => Promise<string>;
 }
 
 /** The real process: system clock, `process.env`, the working directory, stdout/stderr and their TTY state. */
@@ -20,10 +24,36 @@ export function processContext(): CliContext {
     clock: systemClock,
     env: process.env,
     cwd: process.cwd(),
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
+    out: (text) => {
+      process.stdout.write(text);
+    },
+    err: (text) => {
+      process.stderr.write(text);
+    },
     isTTY: Boolean(process.stdout.isTTY),
+    ...(process.stdout.isTTY && process.stdout.columns ? { terminalColumns: process.stdout.columns } : {}),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
   };
+}
+
+/** Width used when neither `$COLUMNS` nor a terminal says otherwise. */
+export const DEFAULT_COLUMNS = 120;
+
+/**
+ * The width text output fits: `$COLUMNS` when it is a whole number from 20 to 1000, else the terminal's width,
+ * else {@link DEFAULT_COLUMNS}.
+ */
+export function outputColumns(ctx: CliContext): number {
+  const fromEnv = ctx.env.COLUMNS;
+  if (fromEnv !== undefined && /^\d+$/.test(fromEnv.trim())) {
+    const value = Number(fromEnv);
+    if (value >= 20 && value <= 1000) return value;
+  }
+  return ctx.terminalColumns ?? DEFAULT_COLUMNS;
 }
 
 /** Exit codes: 0 success, 1 the command ran and failed, 2 bad usage, input or configuration. */

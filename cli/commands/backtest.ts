@@ -1,12 +1,15 @@
 import { randomInt } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { AccountingInputError, instanceEnergyKWh } from '../../lambdas/core/accounting/energy';
 import { snapshotPriceBook, withOverrides } from '../../lambdas/core/accounting/price-book';
+import { regionFacts, zoneForRegion } from '../../lambdas/core/carbon/region-facts';
+import type { Config } from '../../lambdas/core/config/schema';
+import { UnknownInstanceTypeError } from '../../lambdas/core/ec2/instance-specs';
+import { loadConfig } from '../../lib/config';
 import {
   BACKTEST_SCHEMA_VERSION,
   type BacktestReport,
@@ -26,7 +29,6 @@ import {
   type PauseResult,
   type Period,
   type ProgressCallback,
-  parseBound,
   parseClockTime,
   parseDuration,
   parseForecastSpec,
@@ -40,19 +42,14 @@ import {
   simulateShift,
   stepMinutesOf,
   type TraceFileInfo,
-} from '../../lambdas/core/backtest';
-import { regionFacts, zoneForRegion } from '../../lambdas/core/carbon/region-facts';
-import type { Config } from '../../lambdas/core/config/schema';
-import { UnknownInstanceTypeError } from '../../lambdas/core/ec2/instance-specs';
-import {
-  createTraceParser,
-  type Trace,
-  TraceFormatError,
-  type TraceParser,
-  type TraceSeries,
-} from '../../lambdas/core/trace';
-import { loadConfig } from '../../lib/config';
+} from '../backtest';
 import { type CliContext, CliError, EXIT } from '../context';
+import { common, parseHalfOpen } from '../options';
+import { checkRegion } from '../region-option';
+import { visibleLines } from '../text';
+import type { Trace, TraceSeries } from '../trace';
+import { readTraceInput } from '../trace/read-input';
+import { SUMMARIES } from './summaries';
 
 /** Options of `carbon-scheduler backtest` as commander hands them over (all strings). */
 interface BacktestOptions {
@@ -80,6 +77,7 @@ interface BacktestOptions {
   minStop?: string;
   config?: string;
   html?: string;
+  dropBadRows?: boolean;
 }
 
 /** Instance type whose energy is used when none is given: a common general-purpose type. */
@@ -123,31 +121,6 @@ function parseSeed(text: string | undefined): number | undefined {
   return Number(text);
 }
 
-/**
- * Read one trace file line by line (both formats, see lambdas/core/trace). `timezone` applies to times without an
- * offset, except in the Electricity Maps export, whose `Datetime (UTC)` column is UTC by definition.
- */
-async function readTraceFile(path: string, cwd: string, timezone: string): Promise<Trace> {
-  const absolute = resolve(cwd, path);
-  if (!existsSync(absolute)) throw usage(`--trace ${path}: no such file`);
-  const lines = createInterface({ input: createReadStream(absolute), crlfDelay: Number.POSITIVE_INFINITY });
-  let parser: TraceParser | undefined;
-  try {
-    for await (const line of lines) {
-      if (parser === undefined) {
-        const utcColumn = line.toLowerCase().includes('datetime (utc)');
-        parser = createTraceParser({ source: path, timezone: utcColumn ? 'UTC' : timezone });
-      }
-      parser.line(line);
-    }
-    if (parser === undefined) throw new TraceFormatError(path, 0, 'the file is empty');
-    return parser.finish();
-  } catch (error) {
-    if (error instanceof TraceFormatError) throw usage(`--trace ${error.message}`);
-    throw error;
-  }
-}
-
 /** A zone id or an AWS region code (mapped to its zone) → the matching series, or undefined. */
 function findSeries(
   all: readonly TraceSeries[],
@@ -185,13 +158,6 @@ function singleZone(all: readonly TraceSeries[], options: BacktestOptions, confi
   }
   if (all.length === 1) return all[0]!;
   throw usage(`the traces hold several zones (${zones}); choose one with --zone (or --region)`);
-}
-
-function checkRegionOption(region: string | undefined): string | undefined {
-  if (region !== undefined && !regionFacts(region)) {
-    throw usage(`--region ${JSON.stringify(region)} is not a known AWS region (e.g. eu-central-1)`);
-  }
-  return region;
 }
 
 function required(value: string | undefined, option: string, scenario: string): string {
@@ -413,15 +379,13 @@ function runPause(setup: RunSetup): ScenarioRun {
 
 /**
  * `carbon-scheduler backtest --trace FILE... --scenario shift|dispatch|pause [...]`: replay historical carbon
- * intensity through the product's own decision code (SPEC section 8) and compare the policy with the baseline and
+ * intensity through the product's own decision code and compare the policy with the baseline and
  * with the oracle (perfect knowledge). See docs/backtest.md.
  */
 export function registerBacktest(program: Command, ctx: CliContext): void {
   program
     .command('backtest')
-    .description(
-      'replay historical carbon intensity through a policy: baseline vs policy vs oracle (perfect knowledge)',
-    )
+    .description(SUMMARIES.backtest)
     .option(
       '--trace <files...>',
       'trace CSV files (datetime,zone,carbon_intensity or the Electricity Maps export); repeatable',
@@ -434,15 +398,18 @@ export function registerBacktest(program: Command, ctx: CliContext): void {
     )
     .option('--seed <n>', 'seed of the noise forecast (default: random, printed in the output)')
     .option('--lag <duration>', 'age of the newest data when the policy decides, e.g. 1h', '0')
-    .option('--from <date>', 'start of the period (inclusive), e.g. 2023-01-01')
-    .option('--to <date>', 'end of the period (exclusive), e.g. 2024-01-01')
+    .option('--from <time>', 'start of the period (included), e.g. 2023-01-01')
+    .option('--to <time>', 'end of the period (excluded), e.g. 2024-01-01')
+    .option(
+      '--drop-bad-rows',
+      'leave out conflicting duplicates and implausible values (reported) instead of refusing the trace',
+    )
     .option(
       '--timezone <tz>',
       'IANA zone of --start, --from/--to, daily rows and generic trace times without offset',
       'UTC',
     )
     .option('--zone <zone>', 'shift, pause: the grid zone of the traces to use')
-    .option('--region <region>', 'pause: the instance’s AWS region (threshold, price, PUE, zone); shift: PUE and zone')
     .option('--instance-type <type>', 'instance type whose energy is counted', DEFAULT_INSTANCE_TYPE)
     .option('--duration <duration>', 'shift, dispatch: how long a job runs, e.g. 2h, 1h30m')
     .option('--start <HH:MM>', 'shift: daily due time')
@@ -461,7 +428,10 @@ export function registerBacktest(program: Command, ctx: CliContext): void {
     .option('--config <file>', 'configuration file (default: carbon-scheduler.config.json if present)')
     .option('--html <file>', 'also write a self-contained HTML page with charts')
     .action(async (options: BacktestOptions, command: Command) => {
-      const json = Boolean(command.optsWithGlobals().json);
+      const opts = common(ctx, command);
+      const json = opts.output === 'json';
+      // The instance's region (pause: threshold, price, PUE, zone); only when given, not from AWS_REGION.
+      options.region = opts.regionFromOption ? opts.region : undefined;
       const scenario = options.scenario as Scenario | undefined;
       if (scenario === undefined || !SCENARIOS.includes(scenario)) {
         throw usage(
@@ -475,16 +445,21 @@ export function registerBacktest(program: Command, ctx: CliContext): void {
       const lagMinutes = asUsage(() => parseDuration(options.lag, '--lag'));
       const seedOption = parseSeed(options.seed);
       const seed = forecast.kind === 'noise' ? (seedOption ?? randomInt(0, 2 ** 31)) : null;
-      const from =
-        options.from === undefined ? undefined : asUsage(() => parseBound(options.from!, '--from', timezone));
-      const to = options.to === undefined ? undefined : asUsage(() => parseBound(options.to!, '--to', timezone));
-      const region = checkRegionOption(options.region);
+      const bounds = parseHalfOpen(options.from, options.to, timezone);
+      const from = bounds.fromMs;
+      const to = bounds.toMs;
+      const region = options.region === undefined ? undefined : checkRegion(options.region, '--region');
       const { config } = loadConfig(options.config, ctx.cwd);
 
       const traces: Trace[] = [];
       const traceInfo: TraceFileInfo[] = [];
+      const notes: string[] = [];
+      if (options.trace.filter((f) => f === '-').length > 1)
+        throw usage('only one --trace can read standard input (-)');
       for (const file of options.trace) {
-        const trace = await readTraceFile(file, ctx.cwd, timezone);
+        const read = await readTraceInput(ctx, '--trace', file, timezone, options.dropBadRows === true);
+        const trace = read.trace;
+        notes.push(...read.notes);
         traces.push(trace);
         traceInfo.push({ file, format: trace.format, zones: trace.zones, rows: trace.stats.rows });
       }
@@ -495,7 +470,6 @@ export function registerBacktest(program: Command, ctx: CliContext): void {
       }
       const period = { ...(from === undefined ? {} : { fromMs: from }), ...(to === undefined ? {} : { toMs: to }) };
 
-      const notes: string[] = [];
       const instanceType = options.instanceType;
       const pue = region ? config.pueFor(region) : config.pue.default;
       const kWhPerHour = asUsage(() => instanceEnergyKWh(instanceType, 1, { pue }));
@@ -546,8 +520,9 @@ export function registerBacktest(program: Command, ctx: CliContext): void {
       if (json) {
         ctx.out(`${JSON.stringify(rounded, null, 2)}\n`);
       } else {
-        ctx.out(formatBacktestSummary(rounded));
-        if (options.html !== undefined) ctx.out(`HTML report written to ${options.html}\n`);
+        // Zone names and notes come from the trace files: shown with control characters escaped.
+        ctx.out(visibleLines(formatBacktestSummary(rounded)));
+        if (options.html !== undefined) ctx.out(`HTML report written to ${visibleLines(options.html)}\n`);
       }
     });
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { emissionsGrams } from '../../lambdas/core/accounting/energy';
+import { snapshotPriceBook, withOverrides } from '../../lambdas/core/accounting/price-book';
 import type { FreshnessOptions } from '../../lambdas/core/carbon/freshness';
 import { type RankedRegion, rankRegions } from '../../lambdas/core/carbon/ranking';
 import type { CarbonForecast, SourcedReading } from '../../lambdas/core/carbon/reading';
@@ -11,17 +12,21 @@ import { type JobEnergy, jobEnergy } from '../../lambdas/core/dispatch/job-energ
 import type { Job } from '../../lambdas/core/dispatch/job-request';
 import { instanceSpecs } from '../../lambdas/core/ec2/instance-specs';
 import { loadConfig } from '../../lib/config';
+import { formatDuration, InvalidDurationError, parseDuration } from '../backtest/duration';
 import { type CliContext, CliError, EXIT } from '../context';
-import { textTable } from '../format';
+import { common, usage } from '../options';
+import { parseRegionList } from '../region-option';
+import { type Column, formatNumber, type Row, renderTable, visible, wrap } from '../text';
 import { checkRegion, describeProviders, fetchCliCarbon } from './regions';
+import { SUMMARIES } from './summaries';
 
 /** Duration assumed for `--kwh` without `--hours`, minutes (for the best-time search only). */
 export const DEFAULT_KWH_JOB_MINUTES = 60;
 
 interface EstimateOptions {
-  region?: string;
   instanceType?: string;
   hours?: string;
+  duration?: string;
   kwh?: string;
   regions?: string;
   config?: string;
@@ -41,6 +46,8 @@ export interface EstimateRegion {
   /** The job's energy in this region (PUE of the region), kWh. */
   readonly kWh: number;
   readonly emissionsGrams: number;
+  /** On-demand Linux cost of the job in this region (instance type × hours), USD; null for `--kwh` jobs or no price. */
+  readonly usd: number | null;
 }
 
 /** `estimate --json` output. */
@@ -66,12 +73,14 @@ export interface EstimateJson {
     readonly emissionsGrams: number;
     readonly savingsGrams: number;
     readonly savingsPercent: number;
+    /** Cost of the job at that time, USD (on-demand prices do not change by the hour); null without a price. */
+    readonly usd: number | null;
     /** Last point of the forecast searched, ISO-8601. */
     readonly forecastUntil: string;
   } | null;
   /** Why there is no best time, or where the forecast came from. */
   readonly bestTimeNote: string;
-  /** Every region considered, cleanest first (adjusted intensity, SPEC section 5). */
+  /** Every region considered, cleanest first (adjusted intensity). */
   readonly ranking: (EstimateRegion & { readonly rank: number })[];
 }
 
@@ -89,19 +98,29 @@ function positiveNumber(text: string | undefined, option: string, unit: string):
  * @throws {CliError} (usage) naming the missing or conflicting option
  */
 function jobFromOptions(options: EstimateOptions): Job {
-  const hours = positiveNumber(options.hours, '--hours', 'hours');
+  if (options.hours !== undefined && options.duration !== undefined) {
+    throw usage('give --duration or --hours, not both');
+  }
+  // --hours takes a number of hours (1.5) or a duration (1h30m); --duration a duration.
+  let hours: number | undefined;
+  if (options.duration !== undefined) hours = durationMinutes(options.duration, '--duration') / 60;
+  else if (options.hours !== undefined) {
+    hours = /^\d+(\.\d+)?$/.test(options.hours.trim())
+      ? positiveNumber(options.hours, '--hours', 'hours')
+      : durationMinutes(options.hours, '--hours') / 60;
+  }
+  if (hours !== undefined && hours <= 0) throw usage('the job must run for more than 0 minutes');
   const kWh = positiveNumber(options.kwh, '--kwh', 'kWh');
   if (options.instanceType !== undefined && kWh !== undefined) {
-    throw new CliError('give either --instance-type with --hours, or --kwh, not both', EXIT.usage);
+    throw usage('give either --instance-type with --duration, or --kwh, not both');
   }
   if (options.instanceType !== undefined) {
     if (!instanceSpecs(options.instanceType)) {
-      throw new CliError(
-        `--instance-type ${JSON.stringify(options.instanceType)} is not a known EC2 instance type (e.g. m5.large)`,
-        EXIT.usage,
+      throw usage(
+        `--instance-type ${JSON.stringify(visible(options.instanceType))} is not a known EC2 instance type (e.g. m5.large)`,
       );
     }
-    if (hours === undefined) throw new CliError('--instance-type needs --hours (how long the job runs)', EXIT.usage);
+    if (hours === undefined) throw usage('--instance-type needs --duration (how long the job runs, e.g. 4h)');
     return { kind: 'estimate', instanceType: options.instanceType, hours };
   }
   if (kWh !== undefined) {
@@ -112,7 +131,16 @@ function jobFromOptions(options: EstimateOptions): Job {
       durationMinutes: (hours ?? DEFAULT_KWH_JOB_MINUTES / 60) * 60,
     };
   }
-  throw new CliError('say what the job uses: --instance-type T --hours H, or --kwh X', EXIT.usage);
+  throw usage('say what the job uses: --instance-type T --duration 4h, or --kwh X');
+}
+
+function durationMinutes(text: string, option: string): number {
+  try {
+    return parseDuration(text, option);
+  } catch (error) {
+    if (error instanceof InvalidDurationError) throw usage(error.message);
+    throw error;
+  }
 }
 
 function parseCarbonMode(value: string | undefined): 'static' | 'live' {
@@ -121,17 +149,6 @@ function parseCarbonMode(value: string | undefined): 'static' | 'live' {
     throw new CliError(`--carbon ${JSON.stringify(mode)} is not allowed; allowed: static, live`, EXIT.usage);
   }
   return mode;
-}
-
-function parseRegionList(value: string | undefined, fallback: readonly string[]): string[] {
-  if (value === undefined) return [...fallback];
-  const regions = value
-    .split(',')
-    .map((r) => r.trim())
-    .filter((r) => r !== '')
-    .map((r) => checkRegion(r, '--regions'));
-  if (regions.length === 0) throw new CliError('--regions lists no region', EXIT.usage);
-  return regions;
 }
 
 interface CarbonData {
@@ -185,7 +202,7 @@ async function carbonData(
 const percent = (saved: number, base: number) => (base > 0 ? (saved / base) * 100 : 0);
 
 /** Grams for display: `0.214 g`, `12.35 g`, `346.9 g`, `5.02 kg`. */
-export function formatGrams(grams: number): string {
+function jobGrams(grams: number): string {
   const abs = Math.abs(grams);
   if (abs >= 1000) return `${(grams / 1000).toFixed(2)} kg`;
   if (abs >= 100) return `${grams.toFixed(1)} g`;
@@ -194,7 +211,7 @@ export function formatGrams(grams: number): string {
 }
 
 /**
- * Compute the estimate (SPEC section 7): emissions of the job now in `region`, now in the best region (the
+ * Compute the estimate: emissions of the job now in `region`, now in the best region (the
  * dispatcher's ranking: `rankRegions` over `region` ∪ candidates), and in `region` at the best start of its
  * forecast (`bestStartSlot` over the job's duration, the same search the dispatcher defers with).
  */
@@ -211,6 +228,12 @@ export function buildEstimate(input: {
   const regions = [...new Set([region, ...input.candidates])];
   const energyIn = (r: string) =>
     jobEnergy(job, { pue: config.pueFor(r), workerMemoryMB: 0, defaultDurationMinutes: DEFAULT_KWH_JOB_MINUTES });
+  const prices = withOverrides(snapshotPriceBook(), config.priceOverrides);
+  const costIn = (r: string): number | null => {
+    if (!job.instanceType || job.hours === undefined) return null;
+    const price = prices.usdPerHour(r, job.instanceType);
+    return price ? price.usdPerHour * job.hours : null;
+  };
   const ranked = rankRegions(
     regions.map((r) => data.readings.get(r) ?? { reading: staticReading(r, at), origin: 'static' }),
     at,
@@ -228,6 +251,7 @@ export function buildEstimate(input: {
       ageSeconds: entry.sourced.origin === 'static' || !Number.isFinite(entry.ageSeconds) ? null : entry.ageSeconds,
       kWh,
       emissionsGrams: emissionsGrams(kWh, entry.gCO2ePerKWh),
+      usd: costIn(entry.region),
     };
   };
   const ranking = ranked.map((entry, index) => ({ rank: index + 1, ...figures(entry) }));
@@ -265,6 +289,7 @@ export function buildEstimate(input: {
         emissionsGrams: emissions,
         savingsGrams: now.emissionsGrams - emissions,
         savingsPercent: percent(now.emissionsGrams - emissions, now.emissionsGrams),
+        usd: costIn(region),
         forecastUntil: last.observedAt,
       };
       bestTimeNote = `${forecast.provider} forecast generated ${forecast.generatedAt}, ${forecast.points.length} points`;
@@ -298,84 +323,118 @@ function source(entry: EstimateRegion): string {
   return `${entry.provider} (${entry.origin}, ${entry.ageSeconds === null ? '?' : formatAgeSeconds(entry.ageSeconds)})`;
 }
 
-function renderText(estimate: EstimateJson, providersLine: string | undefined): string {
+function renderText(estimate: EstimateJson, providersLine: string | undefined, width: number): string {
   const { job, energy } = estimate;
   const what = job.instanceType
-    ? `${job.instanceType} × ${job.hours} h (Cloud Carbon Footprint model, 50% CPU, PUE ${estimate.pue})`
-    : `${job.kWh} kWh over ${job.durationMinutes} min (--kwh)`;
+    ? `${job.instanceType} for ${formatDuration(Math.round(job.hours! * 60))} (Cloud Carbon Footprint model, 50% CPU, PUE ${estimate.pue})`
+    : `${job.kWh} kWh over ${formatDuration(job.durationMinutes)} (--kwh)`;
   const change = (saved: number, base: number) =>
     base > 0 ? `${saved >= 0 ? '-' : '+'}${Math.abs(percent(saved, base)).toFixed(1)}%` : '';
-  const rows: string[][] = [
-    ['', 'region', 'gCO2e/kWh', 'source', 'emissions', 'vs now'],
-    [
-      'now',
-      estimate.now.region,
-      estimate.now.gCO2ePerKWh.toFixed(1),
-      source(estimate.now),
-      formatGrams(estimate.now.emissionsGrams),
-      '',
-    ],
-    [
-      'best region',
-      estimate.bestRegion.region,
-      estimate.bestRegion.gCO2ePerKWh.toFixed(1),
-      source(estimate.bestRegion),
-      formatGrams(estimate.bestRegion.emissionsGrams),
-      change(estimate.bestRegion.savingsGrams, estimate.now.emissionsGrams),
-    ],
+  const usd = (value: number | null) => (value === null ? 'n/a' : `$${formatNumber(value, 2)}`);
+  const columns: Column[] = [
+    { header: ['', 'WHEN / WHERE'] },
+    { header: ['', 'REGION'] },
+    { header: ['INTENSITY', 'gCO2e/kWh'], align: 'right' },
+    { header: ['', 'SOURCE'], minWidth: 12 },
+    { header: ['JOB', 'emissions'], align: 'right' },
+    { header: ['CHANGE', 'vs now'], align: 'right' },
+    { header: ['JOB COST', 'on-demand'], align: 'right' },
+  ];
+  const rows: Row[] = [
+    {
+      cells: [
+        'now',
+        estimate.now.region,
+        estimate.now.gCO2ePerKWh.toFixed(1),
+        source(estimate.now),
+        jobGrams(estimate.now.emissionsGrams),
+        '',
+        usd(estimate.now.usd),
+      ],
+    },
+    {
+      cells: [
+        'best region now',
+        estimate.bestRegion.region,
+        estimate.bestRegion.gCO2ePerKWh.toFixed(1),
+        source(estimate.bestRegion),
+        jobGrams(estimate.bestRegion.emissionsGrams),
+        change(estimate.bestRegion.savingsGrams, estimate.now.emissionsGrams),
+        usd(estimate.bestRegion.usd),
+      ],
+    },
   ];
   const bestTime = estimate.bestTime;
   if (bestTime) {
-    rows.push([
-      'best time',
-      bestTime.region,
-      bestTime.meanGCO2ePerKWh.toFixed(1),
-      `forecast, start ${bestTime.start.slice(0, 16)}Z`,
-      formatGrams(bestTime.emissionsGrams),
-      change(bestTime.savingsGrams, estimate.now.emissionsGrams),
-    ]);
+    rows.push({
+      cells: [
+        'best time',
+        bestTime.region,
+        bestTime.meanGCO2ePerKWh.toFixed(1),
+        `forecast, start ${bestTime.start.slice(0, 16)}Z`,
+        jobGrams(bestTime.emissionsGrams),
+        change(bestTime.savingsGrams, estimate.now.emissionsGrams),
+        usd(bestTime.usd),
+      ],
+    });
   }
   const lines = [
-    `Estimate at ${estimate.at}: ${what} = ${energy.kWh.toPrecision(4)} kWh in ${estimate.now.region}`,
+    ...wrap(`Estimate at ${estimate.at}: ${what} = ${energy.kWh.toPrecision(4)} kWh in ${estimate.now.region}`, width),
     '',
-    textTable(rows, new Set([2, 4, 5])),
+    renderTable(columns, rows, { width }),
     '',
-    `Best time: ${estimate.bestTimeNote}.`,
-    `Ranking (adjusted gCO2e/kWh): ${estimate.ranking.map((r) => `${r.rank}. ${r.region} ${r.adjustedGCO2ePerKWh.toFixed(1)}`).join(', ')}`,
+    ...wrap(`Best time: ${visible(estimate.bestTimeNote)}.`, width),
+    ...wrap(
+      `Ranking (adjusted gCO2e/kWh): ${estimate.ranking.map((r) => `${r.rank}. ${r.region} ${r.adjustedGCO2ePerKWh.toFixed(1)}`).join(', ')}`,
+      width,
+    ),
+    ...wrap(
+      'Job cost: on-demand Linux price of the instance type in that region × the duration (bundled price snapshot ' +
+        'plus config priceOverrides); emissions are CPU energy only.',
+      width,
+    ),
   ];
-  if (providersLine) lines.push(providersLine);
+  if (providersLine) lines.push(...wrap(visible(providersLine), width));
   return `${lines.join('\n')}\n`;
 }
 
 /**
- * `carbon-scheduler estimate --region R (--instance-type T --hours H | --kwh X [--hours H]) [--regions a,b]
- * [--config F] [--carbon static|live]` (SPEC section 7): the job's emissions now in R, now in the best region (R and
- * the candidate regions, default `dispatch.allowedRegions`), and in R at the best start of its forecast.
- * `--carbon live` (default) uses the providers the environment enables (static factors otherwise, which have no
- * forecast); `--carbon static` never touches the network.
+ * `carbon-scheduler estimate --region R (--instance-type T --duration D | --kwh X [--duration D]) [--regions a,b]
+ * [--config F] [--carbon live|static]`: the job's emissions and cost now in R, now in the best region (R and the
+ * candidate regions, default `dispatch.allowedRegions`), and in R at the best start of its forecast. `--carbon live`
+ * (default) uses the providers the environment enables (static factors otherwise, which have no forecast);
+ * `--carbon static` never touches the network.
  */
 export function registerEstimate(program: Command, ctx: CliContext): void {
   program
     .command('estimate')
-    .description('estimate the emissions of a job now, in the best region and at the best time')
-    .requiredOption('--region <region>', 'AWS region the job would run in now, e.g. eu-central-1')
-    .option('--instance-type <type>', 'EC2 instance type the job occupies (with --hours), e.g. m5.large')
-    .option('--hours <hours>', 'how long the job runs, hours')
+    .description(SUMMARIES.estimate)
+    .option('--instance-type <type>', 'EC2 instance type the job occupies (with --duration), e.g. m5.large')
+    .option('--duration <duration>', 'how long the job runs, e.g. 4h or 1h30m')
+    .option('--hours <hours>', 'the same as --duration, also as a number of hours (1.5)')
     .option('--kwh <kWh>', 'energy of the job, kWh (instead of --instance-type)')
     .option('--regions <list>', 'comma-separated candidate regions (default: config dispatch.allowedRegions)')
     .option('--config <file>', 'configuration file (default: carbon-scheduler.config.json if present)')
-    .option('--carbon <mode>', 'static (no network) or live (providers enabled by the environment)', 'live')
+    .option('--carbon <mode>', 'live (providers the environment enables, else static) or static (no network)', 'live')
     .action(async (options: EstimateOptions, command: Command) => {
-      const json = Boolean(command.optsWithGlobals().json);
-      const region = checkRegion(options.region!, '--region');
+      const opts = common(ctx, command);
+      if (opts.region === undefined) throw usage('estimate needs --region R (or AWS_REGION), e.g. --region us-east-1');
+      const region = checkRegion(opts.region, opts.regionFromOption ? '--region' : 'AWS_REGION');
       const job = jobFromOptions(options);
       const mode = parseCarbonMode(options.carbon);
       const { config } = loadConfig(options.config, ctx.cwd);
-      const candidates = parseRegionList(options.regions, config.dispatch.allowedRegions);
+      const candidates =
+        options.regions === undefined
+          ? [...config.dispatch.allowedRegions]
+          : parseRegionList(options.regions, '--regions');
       const at = ctx.clock();
       const regions = [...new Set([region, ...candidates])];
       const data = await carbonData(ctx, config, regions, mode, at);
       const estimate = buildEstimate({ at, region, candidates, job, mode, data, config });
-      ctx.out(json ? `${JSON.stringify(estimate, null, 2)}\n` : renderText(estimate, data.providersLine));
+      ctx.out(
+        opts.output === 'json'
+          ? `${JSON.stringify(estimate, null, 2)}\n`
+          : renderText(estimate, data.providersLine, opts.columns),
+      );
     });
 }

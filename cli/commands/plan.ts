@@ -1,10 +1,8 @@
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
+import { DateTime } from 'luxon';
 import { FleetDocumentError, instancesFromDocument } from '../../lambdas/adapters/ec2/instance-facts';
 import { snapshotPriceBook, withOverrides } from '../../lambdas/core/accounting/price-book';
-import { regionFacts, zoneForRegion } from '../../lambdas/core/carbon/region-facts';
+import { zoneForRegion } from '../../lambdas/core/carbon/region-facts';
 import { staticReading } from '../../lambdas/core/carbon/static-reading';
 import type { Config } from '../../lambdas/core/config/schema';
 import { ScheduleDefinitionError, ScheduleRegistry } from '../../lambdas/core/schedule';
@@ -13,11 +11,15 @@ import type { IntensityPoint } from '../../lambdas/core/scheduler/carbon-policy'
 import type { InstanceFacts } from '../../lambdas/core/scheduler/instance-facts';
 import { buildFleetPlan, type FleetPlanEntry, type FleetPlanTotals } from '../../lambdas/core/scheduler/plan';
 import { runTime } from '../../lambdas/core/scheduler/tick';
-import { readTrace, type Trace, TraceFormatError } from '../../lambdas/core/trace';
 import { loadConfig } from '../../lib/config';
+import { cliProviderUnavailability } from '../adapters/env-setup';
 import { type CliContext, CliError, EXIT } from '../context';
-import { textTable } from '../format';
+import { type Common, common, parseJsonInput, parseTime, readInputText, usage } from '../options';
+import { checkRegion } from '../region-option';
+import { type Column, formatNumber, paint, type Row, renderCsv, renderTable, visible, wrap } from '../text';
+import { readTraceInput } from '../trace/read-input';
 import { fetchCliCarbon } from './regions';
+import { SUMMARIES } from './summaries';
 
 interface PlanOptions {
   fleet?: string;
@@ -26,7 +28,7 @@ interface PlanOptions {
   carbon?: string;
 }
 
-/** `plan --json` output (SPEC section 7). */
+/** `plan --output json` output. */
 export interface PlanJson {
   readonly at: string;
   readonly instances: {
@@ -53,42 +55,30 @@ interface CarbonSource {
   readonly carbonFor: (region: string) => CarbonInput;
   readonly forecastFor?: (region: string) => readonly IntensityPoint[] | undefined;
   readonly seriesFor?: (region: string) => ((atMs: number) => number | undefined) | undefined;
+  /** The trace zone a region's values come from. */
+  readonly zoneFor?: (region: string) => string | undefined;
   readonly notes: string[];
 }
 
-function parseAt(text: string | undefined, ctx: CliContext): Date {
-  if (text === undefined) return ctx.clock();
-  const at = new Date(text);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(at.getTime())) {
-    throw new CliError(`--at ${JSON.stringify(text)} is not an ISO-8601 time such as 2026-11-23T08:00:00Z`, EXIT.usage);
-  }
-  return at;
-}
-
-function readFleet(ctx: CliContext, path: string): { instances: InstanceFacts[]; errors: string[] } {
-  const file = resolve(ctx.cwd, path);
-  if (!existsSync(file)) throw new CliError(`--fleet ${path}: ${file} does not exist`, EXIT.usage);
-  let document: unknown;
+async function readFleet(ctx: CliContext, path: string): Promise<{ instances: InstanceFacts[]; errors: string[] }> {
+  const document = parseJsonInput(await readInputText(ctx, '--fleet', path), '--fleet', path);
+  let read: { instances: InstanceFacts[]; errors: string[] };
   try {
-    document = JSON.parse(readFileSync(file, 'utf8'));
+    read = instancesFromDocument(document);
   } catch (error) {
-    throw new CliError(`--fleet ${path}: not valid JSON: ${(error as Error).message}`, EXIT.usage);
-  }
-  try {
-    return instancesFromDocument(document);
-  } catch (error) {
-    if (error instanceof FleetDocumentError) throw new CliError(`--fleet ${path}: ${error.message}`, EXIT.usage);
+    if (error instanceof FleetDocumentError) throw usage(`--fleet ${visible(path)}: ${error.message}`);
     throw error;
   }
+  if (read.instances.length === 0 && read.errors.length > 0) {
+    throw usage(
+      `--fleet ${visible(path)}: no instance could be read:\n${read.errors.map((e) => `  - ${visible(e)}`).join('\n')}`,
+    );
+  }
+  return read;
 }
 
 function staticInput(region: string, now: Date, config: Config, fallbackReason?: string): CarbonInput {
-  if (!regionFacts(region)) {
-    throw new CliError(
-      `the fleet has an instance in ${JSON.stringify(region)}, a region the product does not know`,
-      EXIT.usage,
-    );
-  }
+  checkRegion(region, 'the fleet has an instance in');
   return carbonInputFromSourced({
     reading: staticReading(region, now, config.carbon.zoneOverrides),
     origin: 'static',
@@ -97,18 +87,8 @@ function staticInput(region: string, now: Date, config: Config, fallbackReason?:
 }
 
 async function traceSource(ctx: CliContext, path: string, now: Date, config: Config): Promise<CarbonSource> {
-  const file = resolve(ctx.cwd, path);
-  if (!existsSync(file)) throw new CliError(`--carbon trace:${path}: ${file} does not exist`, EXIT.usage);
-  let trace: Trace;
-  try {
-    trace = await readTrace(createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY }), {
-      source: path,
-    });
-  } catch (error) {
-    if (error instanceof TraceFormatError) throw new CliError(`--carbon trace:${error.message}`, EXIT.usage);
-    throw error;
-  }
-  const notes: string[] = [];
+  const { trace, notes: qualityNotes } = await readTraceInput(ctx, '--carbon trace:', path, 'UTC');
+  const notes: string[] = [...qualityNotes];
   const noted = new Set<string>();
   const seriesOf = (region: string) => {
     const zone = zoneForRegion(region, config.carbon.zoneOverrides);
@@ -117,6 +97,7 @@ async function traceSource(ctx: CliContext, path: string, now: Date, config: Con
   return {
     label: `trace:${path}`,
     notes,
+    zoneFor: (region) => seriesOf(region).series?.zone,
     carbonFor: (region) => {
       const { zone, series } = seriesOf(region);
       const value = series?.valueAt(now.getTime());
@@ -161,13 +142,18 @@ async function traceSource(ctx: CliContext, path: string, now: Date, config: Con
 }
 
 async function liveSource(ctx: CliContext, regions: string[], now: Date, config: Config): Promise<CarbonSource> {
+  const enabled = config.carbon.providers.filter(
+    (p) => p !== 'static' && cliProviderUnavailability(p, ctx.env) === undefined,
+  );
+  if (enabled.length === 0) {
+    return {
+      label: 'static (no live provider is enabled: set ELECTRICITYMAPS_API_KEY or WATTTIME_USERNAME/PASSWORD)',
+      notes: [],
+      carbonFor: (region) => staticInput(region, now, config),
+    };
+  }
   const carbon = await fetchCliCarbon(ctx, config, regions, { includeForecasts: true });
   const notes: string[] = [];
-  if (carbon.live.length === 0) {
-    notes.push(
-      `no live provider is available (${carbon.unavailable.map((u) => `${u.provider}: ${u.reason}`).join('; ') || 'none configured'}); using the static annual averages`,
-    );
-  }
   const liveAt = new Date(carbon.result.at);
   if (Math.abs(liveAt.getTime() - now.getTime()) > 15 * 60_000) {
     notes.push(`live carbon data is as of ${carbon.result.at}, not --at ${now.toISOString()}`);
@@ -199,14 +185,27 @@ async function carbonSource(
   if (option.startsWith('trace:') && option.length > 'trace:'.length) {
     return traceSource(ctx, option.slice('trace:'.length), now, config);
   }
-  throw new CliError(`--carbon ${JSON.stringify(option)} is not allowed; use static, live or trace:FILE`, EXIT.usage);
+  throw usage(`--carbon ${JSON.stringify(visible(option))} is not allowed; use live, static or trace:FILE`);
 }
 
-function carbonCell(entry: FleetPlanEntry): string {
-  const c = entry.decision.carbon;
-  const source = c.origin === 'static' ? 'static' : c.origin === 'trace' ? 'trace' : c.provider;
-  return `${c.gCO2ePerKWh.toFixed(0)} ${source}`;
+/** The ACTION cell: what the scheduler would do, or why it does nothing (text form). */
+function actionCell(entry: FleetPlanEntry): string {
+  const d = entry.decision;
+  if (d.kind === 'invalid-tag') return '- bad tag';
+  if (d.kind === 'skipped') return '- skipped';
+  if (d.kind === 'unmanaged') return '- no tag';
+  return d.action === 'stop' && d.carbonDriven ? 'pause' : d.action;
 }
+
+/** Where a region's value came from, for the carbon line. */
+function carbonSourceText(c: FleetPlanEntry['decision']['carbon'], zone: string | undefined): string {
+  if (c.origin === 'static') return 'static annual average';
+  if (c.origin === 'trace') return `trace${zone ? `, zone ${zone}` : ''}`;
+  return `${c.provider}, ${c.origin}`;
+}
+
+/** Cents and tenths as displayed, so the total row is the sum of the rows above it. */
+const shown = (value: number, digits: number) => Number(value.toFixed(digits));
 
 function render(
   entries: readonly FleetPlanEntry[],
@@ -214,69 +213,182 @@ function render(
   at: Date,
   fleetPath: string,
   notes: readonly string[],
+  zones: ReadonlyMap<string, string | undefined>,
+  common: Common,
 ): string {
-  const header = [
-    'INSTANCE',
-    'REGION',
-    'TYPE',
-    'STATE',
-    'SCHEDULE',
-    'DESIRED',
-    'ACTION',
-    'gCO2e/kWh',
-    'STOPPED/24h',
-    '$/24h',
-    'gCO2e/24h',
+  const p = paint(common.color);
+  const columns: Column[] = [
+    { header: ['', 'INSTANCE'] },
+    { header: ['', 'REGION'] },
+    { header: ['', 'TYPE'], minWidth: 8 },
+    { header: ['', 'SCHEDULE'], minWidth: 8 },
+    { header: ['', 'STATE'] },
+    { header: ['', 'ACTION'] },
+    { header: ['CARBON', 'gCO2e/kWh'], align: 'right' },
+    { header: ['STOPPED', 'h/24h'], align: 'right' },
+    { header: ['AVOIDED', '$/24h'], align: 'right' },
+    { header: ['AVOIDED', 'gCO2e/24h'], align: 'right' },
   ];
-  const rows = entries.map(({ decision: d, impact }) => [
-    d.instanceId,
-    d.region,
-    d.instanceType,
-    d.currentState,
-    d.schedule ?? '-',
-    d.desired ?? '-',
-    d.kind === 'managed' ? d.action : `none (${d.kind})`,
-    carbonCell({ decision: d, impact }),
-    d.kind === 'managed' ? `${impact.stoppedHours.toFixed(1)} h` : '-',
-    d.kind === 'managed' ? (impact.priced ? impact.usd.toFixed(2) : 'n/a') : '-',
-    d.kind === 'managed' ? impact.gCO2e.toFixed(1) : '-',
-  ]);
+  let hours = 0;
+  let usd = 0;
+  let grams = 0;
+  const rows: Row[] = entries.map((entry) => {
+    const { decision: d, impact } = entry;
+    const managed = d.kind === 'managed';
+    if (managed) {
+      hours += shown(impact.stoppedHours, 1);
+      usd += impact.priced ? shown(impact.usd, 2) : 0;
+      grams += shown(impact.gCO2e, 1);
+    }
+    return {
+      cells: [
+        d.instanceId,
+        d.region,
+        d.instanceType,
+        d.schedule ?? '-',
+        d.currentState,
+        actionCell(entry),
+        d.carbon.gCO2ePerKWh.toFixed(0),
+        managed ? impact.stoppedHours.toFixed(1) : '-',
+        managed ? (impact.priced ? formatNumber(impact.usd, 2) : 'n/a') : '-',
+        managed ? formatNumber(impact.gCO2e, 1) : '-',
+      ],
+      detail: d.reason,
+    };
+  });
+  rows.push({
+    cells: [
+      `Total (${totals.managed} managed)`,
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      hours.toFixed(1),
+      formatNumber(usd, 2),
+      formatNumber(grams, 1),
+    ],
+    rule: true,
+  });
+  const paintCell = (text: string, column: number, row: number) => {
+    if (column !== 5 || row >= entries.length) return text;
+    const action = text.trim();
+    if (action === 'start') return p.green(text);
+    if (action === 'stop' || action === 'pause' || action === 'resize') return p.yellow(text);
+    if (action.startsWith('-')) return p.dim(text);
+    return text;
+  };
+  const unchanged = totals.managed - totals.start - totals.stop - totals.resize;
+  const regions = [...new Map(entries.map((e) => [e.decision.region, e.decision.carbon])).entries()].sort(([a], [b]) =>
+    a.localeCompare(b),
+  );
+  const paused = entries.filter(
+    (e) => e.decision.kind === 'managed' && e.decision.action === 'stop' && e.decision.carbonDriven,
+  ).length;
+  const width = common.columns;
   const lines = [
-    `Plan at ${at.toISOString()} for ${fleetPath} (${entries.length} instances, carbon: ${totals.carbonSource})`,
+    ...wrap(
+      `Plan at ${at.toISOString().replace(':00.000Z', 'Z')} (${DateTime.fromJSDate(at, { zone: 'UTC' }).setLocale('en-US').toFormat('ccc HH:mm')} UTC) for ${visible(fleetPath)}: ${entries.length} instances; carbon: ${visible(totals.carbonSource)}`,
+      width,
+    ),
     '',
-    textTable([header, ...rows], new Set([7, 8, 9, 10])),
+    renderTable(columns, rows, { width, paint: paintCell }),
     '',
-    'Reasons:',
-    ...entries.map(({ decision: d }) => `  ${d.instanceId}: ${d.reason}`),
-    '',
-    `Actions: ${totals.start} start, ${totals.stop} stop, ${totals.resize} resize, ${totals.none} none ` +
-      `(${totals.managed} managed, ${totals.invalidTags} bad tag${totals.invalidTags === 1 ? '' : 's'}, ` +
-      `${totals.skipped} skipped, ${totals.unmanaged} without a Schedule tag${totals.unreadable > 0 ? `, ${totals.unreadable} unreadable` : ''})`,
-    `Next ${totals.horizonHours} h under the schedules: ${totals.estimatedStoppedHours.toFixed(1)} instance-hours stopped, ` +
-      `$${totals.estimatedUsd.toFixed(2)} and ${totals.estimatedGCO2e.toFixed(1)} gCO2e (${totals.estimatedKWh.toFixed(3)} kWh) ` +
-      'avoided against running all the time (on-demand Linux prices; CCF energy model, 50% CPU)',
+    ...wrap(
+      `Instances: ${totals.instances} = ${totals.managed} managed (${totals.start} start, ${totals.stop} stop` +
+        `${paused > 0 ? ` of which ${paused} carbon pause${paused === 1 ? '' : 's'}` : ''}, ${totals.resize} resize, ` +
+        `${unchanged} already as wanted) + ${totals.invalidTags} with a bad tag + ${totals.skipped} skipped + ` +
+        `${totals.unmanaged} without a Schedule tag (none of these ${totals.instances - totals.managed} is acted on)` +
+        `${totals.unreadable > 0 ? `; ${totals.unreadable} more could not be read (see above)` : ''}.`,
+      width,
+    ),
+    ...wrap(
+      `Next ${totals.horizonHours} h: ${hours.toFixed(1)} instance-hours stopped by the schedules and carbon pauses, ` +
+        `avoiding $${formatNumber(usd, 2)} and ${formatNumber(grams, 1)} gCO2e against running all the time ` +
+        '(on-demand Linux prices; Cloud Carbon Footprint energy model at 50% CPU; CPU energy only).',
+      width,
+    ),
+    ...wrap(
+      `Carbon: ${regions
+        .map(
+          ([region, c]) =>
+            `${region} ${c.gCO2ePerKWh.toFixed(0)} gCO2e/kWh (${carbonSourceText(c, zones.get(region))})`,
+        )
+        .join('; ')}. ACTION "pause" = a stop because the grid is above the threshold.`,
+      width,
+    ),
   ];
-  if (notes.length > 0) lines.push('', 'Notes:', ...notes.map((n) => `  ${n}`));
+  if (notes.length > 0)
+    lines.push('', 'Notes:', ...notes.flatMap((n) => wrap(visible(n), width - 2).map((l) => `  ${l}`)));
   return `${lines.join('\n')}\n`;
 }
 
+const CSV_HEADER = [
+  'instance_id',
+  'region',
+  'instance_type',
+  'state',
+  'schedule',
+  'desired',
+  'action',
+  'carbon_driven',
+  'kind',
+  'gco2e_per_kwh',
+  'carbon_provider',
+  'stopped_hours_24h',
+  'usd_avoided_24h',
+  'gco2e_avoided_24h',
+  'reason',
+];
+
+function renderPlanCsv(entries: readonly FleetPlanEntry[]): string {
+  return renderCsv(
+    CSV_HEADER,
+    entries.map(({ decision: d, impact }) => {
+      const managed = d.kind === 'managed';
+      return [
+        d.instanceId,
+        d.region,
+        d.instanceType,
+        d.currentState,
+        d.schedule,
+        d.desired,
+        d.action,
+        d.carbonDriven ? 'true' : 'false',
+        d.kind,
+        d.carbon.gCO2ePerKWh,
+        d.carbon.provider,
+        managed ? Number(impact.stoppedHours.toFixed(4)) : null,
+        managed && impact.priced ? Number(impact.usd.toFixed(6)) : null,
+        managed ? Number(impact.gCO2e.toFixed(3)) : null,
+        d.reason,
+      ];
+    }),
+  );
+}
+
 /**
- * `carbon-scheduler plan --fleet FILE [--at ISO] [--config F] [--carbon static|live|trace:FILE]` (SPEC section 7):
- * run the scheduler's decision code on the JSON `aws ec2 describe-instances` prints, as if the scheduler saw the fleet
- * for the first time at `--at`, and show each instance's action, reason and the estimated $ and CO2e avoided over
- * the next 24 h. `--json` prints `{ at, instances, totals }`.
+ * `carbon-scheduler plan --fleet FILE|- [--at TIME] [--config F] [--carbon live|static|trace:FILE]`: run the
+ * scheduler's decision code on the JSON `aws ec2 describe-instances` prints, as if the scheduler saw the fleet for the
+ * first time at `--at`, and show each instance's action, reason and the estimated $ and CO2e avoided over the next
+ * 24 h. `--output json` prints `{ at, instances, totals }`, `--output csv` one row per instance. See docs/cli.md.
  */
 export function registerPlan(program: Command, ctx: CliContext): void {
   program
     .command('plan')
-    .description('show what the scheduler would do for a fleet (the JSON of "aws ec2 describe-instances")')
-    .requiredOption('--fleet <file>', 'describe-instances JSON file')
-    .option('--at <iso>', 'evaluate as of this time (default: now)')
+    .description(SUMMARIES.plan)
+    .requiredOption('--fleet <file>', 'describe-instances JSON file, or - for standard input')
+    .option('--at <time>', 'evaluate as of this time, ISO-8601 (default: now)')
     .option('--config <file>', 'configuration file (default: carbon-scheduler.config.json if present)')
-    .option('--carbon <source>', 'carbon data: static, live or trace:FILE', 'static')
+    .option(
+      '--carbon <source>',
+      'carbon data: live (providers the environment enables, else static), static, or trace:FILE',
+      'live',
+    )
     .action(async (options: PlanOptions, command: Command) => {
-      const json = Boolean(command.optsWithGlobals().json);
-      const at = parseAt(options.at, ctx);
+      const opts = common(ctx, command, ['table', 'json', 'csv']);
+      const at = options.at === undefined ? ctx.clock() : new Date(parseTime(options.at, '--at'));
       const { config } = loadConfig(options.config, ctx.cwd);
       let registry: ScheduleRegistry;
       try {
@@ -285,18 +397,11 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         if (error instanceof ScheduleDefinitionError) throw new CliError(error.message, EXIT.usage);
         throw error;
       }
-      const fleet = readFleet(ctx, options.fleet!);
+      const fleet = await readFleet(ctx, options.fleet!);
       const { now, tick } = runTime(at, config.schedulingIntervalMinutes);
       const regions = [...new Set(fleet.instances.map((i) => i.region))].sort();
-      for (const region of regions) {
-        if (!regionFacts(region)) {
-          throw new CliError(
-            `the fleet has an instance in ${JSON.stringify(region)}, a region the product does not know`,
-            EXIT.usage,
-          );
-        }
-      }
-      const source = await carbonSource(ctx, options.carbon ?? 'static', regions, now, config);
+      for (const region of regions) checkRegion(region, 'the fleet has an instance in');
+      const source = await carbonSource(ctx, options.carbon ?? 'live', regions, now, config);
       const { entries, totals } = buildFleetPlan({
         instances: fleet.instances,
         now,
@@ -318,9 +423,10 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         carbonSource: source.label,
         unreadable: fleet.errors.length,
       };
-      for (const error of fleet.errors)
-        ctx.err(`carbon-scheduler: skipped an instance of ${options.fleet}: ${error}\n`);
-      if (json) {
+      for (const error of fleet.errors) {
+        ctx.err(`carbon-scheduler: --fleet ${visible(options.fleet!)}: skipped an instance: ${visible(error)}\n`);
+      }
+      if (opts.output === 'json') {
         const output: PlanJson = {
           at: now.toISOString(),
           instances: entries.map(({ decision: d }) => ({
@@ -338,6 +444,11 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         ctx.out(`${JSON.stringify(output, null, 2)}\n`);
         return;
       }
-      ctx.out(render(entries, allTotals, now, options.fleet!, source.notes));
+      if (opts.output === 'csv') {
+        ctx.out(renderPlanCsv(entries));
+        return;
+      }
+      const zones = new Map(regions.map((r) => [r, source.zoneFor?.(r)]));
+      ctx.out(render(entries, allTotals, now, options.fleet!, source.notes, zones, opts));
     });
 }

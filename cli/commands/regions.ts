@@ -1,18 +1,21 @@
 import type { Command } from 'commander';
 import { buildProviders } from '../../lambdas/adapters/carbon/build-providers';
 import { InvalidEndpointError } from '../../lambdas/adapters/carbon/endpoints';
-import { cliProviderSetup } from '../../lambdas/adapters/carbon/env-setup';
 import { type CarbonFetchResult, fetchCarbon, type UnavailableProvider } from '../../lambdas/core/carbon/fetch-carbon';
 import type { FreshnessOptions } from '../../lambdas/core/carbon/freshness';
 import { InMemoryCarbonStore } from '../../lambdas/core/carbon/in-memory-carbon-store';
 import { rankRegions } from '../../lambdas/core/carbon/ranking';
 import { PROVIDERS, type ProviderName } from '../../lambdas/core/carbon/reading';
-import { COMMERCIAL_REGIONS, regionFacts } from '../../lambdas/core/carbon/region-facts';
+import { COMMERCIAL_REGIONS } from '../../lambdas/core/carbon/region-facts';
 import { type CarbonStatusRow, carbonStatusRow, formatAgeSeconds } from '../../lambdas/core/carbon/status-row';
 import type { Config } from '../../lambdas/core/config/schema';
 import { loadConfig } from '../../lib/config';
+import { cliProviderSetup } from '../adapters/env-setup';
 import { type CliContext, CliError, EXIT } from '../context';
-import { textTable } from '../format';
+import { common } from '../options';
+import { parseRegionList } from '../region-option';
+import { type Column, renderCsv, renderTable, visible } from '../text';
+import { SUMMARIES } from './summaries';
 
 /** What the CLI fetched for a set of regions, with the providers it could and could not use. */
 export interface CliCarbon {
@@ -22,19 +25,7 @@ export interface CliCarbon {
   readonly freshness: FreshnessOptions;
 }
 
-/**
- * Validate a region code given on the command line.
- * @throws {CliError} (usage) naming the bad value and the known commercial regions
- */
-export function checkRegion(region: string, option: string): string {
-  if (!regionFacts(region)) {
-    throw new CliError(
-      `${option} ${JSON.stringify(region)} is not a known AWS region; known commercial regions: ${COMMERCIAL_REGIONS.join(', ')}`,
-      EXIT.usage,
-    );
-  }
-  return region;
-}
+export { checkRegion } from '../region-option';
 
 /**
  * Fetch carbon data for the CLI through the same `fetchCarbon` as the Lambda: live providers enabled by the
@@ -123,28 +114,21 @@ interface RegionsOptions {
 }
 
 /**
- * `carbon-scheduler regions [--config F] [--regions a,b]`: regions ranked by adjusted carbon intensity (SPEC
- * section 7), with zone, source, age, quality band and threshold. Default: every commercial region (the point is to
- * see the whole map); `--regions` narrows the list. `--json` prints an array of status rows, cleanest first.
+ * `carbon-scheduler regions [--config F] [--regions a,b]`: regions ranked by adjusted carbon intensity, with zone,
+ * source, age, quality band and threshold. Default: every commercial region (the point is to see the whole map);
+ * `--regions` narrows the list. `--output json` prints an array of status rows, cleanest first; `csv` one row each.
  */
 export function registerRegions(program: Command, ctx: CliContext): void {
   program
     .command('regions')
-    .description('rank regions by adjusted carbon intensity (live when keys are set, static otherwise)')
+    .description(SUMMARIES.regions)
     .option('--config <file>', 'configuration file (default: carbon-scheduler.config.json if present)')
     .option('--regions <list>', 'comma-separated AWS regions (default: every commercial region)')
     .action(async (options: RegionsOptions, command: Command) => {
-      const json = Boolean(command.optsWithGlobals().json);
-      const { config } = loadConfig(options.config, ctx.cwd);
+      const opts = common(ctx, command, ['table', 'json', 'csv']);
       const regions =
-        options.regions === undefined
-          ? [...COMMERCIAL_REGIONS]
-          : options.regions
-              .split(',')
-              .map((r) => r.trim())
-              .filter((r) => r !== '')
-              .map((r) => checkRegion(r, '--regions'));
-      if (regions.length === 0) throw new CliError('--regions lists no region', EXIT.usage);
+        options.regions === undefined ? [...COMMERCIAL_REGIONS] : parseRegionList(options.regions, '--regions');
+      const { config } = loadConfig(options.config, ctx.cwd);
 
       const carbon = await fetchCliCarbon(ctx, config, regions, { includeForecasts: false });
       const now = new Date(carbon.result.at);
@@ -152,24 +136,72 @@ export function registerRegions(program: Command, ctx: CliContext): void {
       const rows = ranked.map((entry) =>
         carbonStatusRow(entry.sourced, now, config.thresholdFor(entry.region), carbon.freshness),
       );
-      if (json) {
+      if (opts.output === 'json') {
         ctx.out(`${JSON.stringify(rows, null, 2)}\n`);
         return;
       }
-      const header = ['#', 'region', 'zone', 'gCO2e/kWh', 'adjusted', 'quality', 'threshold', 'source', 'age'];
-      const body = rows.map((row, index) => [
-        String(index + 1),
-        row.region,
-        row.zone,
-        g(row.gCO2ePerKWh),
-        g(row.adjustedGCO2ePerKWh),
-        row.quality,
-        `${row.threshold} ${row.aboveThreshold ? 'above' : 'below'}`,
-        describeSource(row, carbon.result.readings.get(row.region)!.origin),
-        describeAge(row),
-      ]);
+      if (opts.output === 'csv') {
+        ctx.out(
+          renderCsv(
+            [
+              'rank',
+              'region',
+              'zone',
+              'gco2e_per_kwh',
+              'adjusted_gco2e_per_kwh',
+              'quality',
+              'threshold_gco2e_per_kwh',
+              'above_threshold',
+              'provider',
+              'signal',
+              'observed_at',
+            ],
+            rows.map((row, index) => [
+              index + 1,
+              row.region,
+              row.zone,
+              row.gCO2ePerKWh,
+              row.adjustedGCO2ePerKWh,
+              row.quality,
+              row.threshold,
+              row.aboveThreshold ? 'true' : 'false',
+              row.provider,
+              row.signal,
+              row.observedAt,
+            ]),
+          ),
+        );
+        return;
+      }
+      const columns: Column[] = [
+        { header: ['', '#'], align: 'right' },
+        { header: ['', 'REGION'] },
+        { header: ['', 'ZONE'], minWidth: 6 },
+        { header: ['INTENSITY', 'gCO2e/kWh'], align: 'right' },
+        { header: ['ADJUSTED', 'gCO2e/kWh'], align: 'right' },
+        { header: ['', 'QUALITY'] },
+        { header: ['THRESHOLD', 'gCO2e/kWh'], align: 'right' },
+        { header: ['', 'NOW'] },
+        { header: ['', 'SOURCE'], minWidth: 10 },
+      ];
+      const body = rows.map((row, index) => ({
+        cells: [
+          String(index + 1),
+          row.region,
+          row.zone,
+          g(row.gCO2ePerKWh),
+          g(row.adjustedGCO2ePerKWh),
+          row.quality,
+          String(row.threshold),
+          row.aboveThreshold ? 'above' : 'below',
+          row.provider === 'static'
+            ? 'static annual average'
+            : `${describeSource(row, carbon.result.readings.get(row.region)!.origin)}, ${describeAge(row)} old`,
+        ],
+      }));
       ctx.out(`Regions ranked by adjusted carbon intensity at ${carbon.result.at}\n\n`);
-      ctx.out(`${textTable([header, ...body], new Set([0, 3, 4]))}\n\n`);
+      ctx.out(`${renderTable(columns, body, { width: opts.columns })}\n\n`);
+      ctx.out("adjusted = intensity + 1 g per minute of age beyond the provider's grace (+ any estimate penalty).\n");
       ctx.out(`${describeProviders(carbon)}\n`);
       if (rows.some((row) => row.signal === 'marginal')) {
         ctx.out('Marginal (WattTime) values are not comparable with thresholds written for average intensity.\n');
@@ -179,7 +211,7 @@ export function registerRegions(program: Command, ctx: CliContext): void {
         ctx.out('Fallbacks:\n');
         for (const entry of fellBack) {
           ctx.out(
-            `  ${entry.region}: ${entry.sourced.origin} — ${entry.sourced.fallbackReason ?? 'no reason given'}\n`,
+            `  ${entry.region}: ${entry.sourced.origin} — ${visible(entry.sourced.fallbackReason ?? 'no reason given')}\n`,
           );
         }
       }

@@ -1,25 +1,33 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DynamoReportReader, reportInputFromItems } from '../../lambdas/adapters/dynamodb/report-reader';
 import { documentClient, TABLE_NAME_ENV } from '../../lambdas/adapters/dynamodb/table';
+import { type BuildReportOptions, buildReport, withComparison } from '../../lambdas/core/report/build-report';
+import { renderReportCsv } from '../../lambdas/core/report/csv';
+import type { ReportModel } from '../../lambdas/core/report/model';
+import {
+  InvalidReportPeriodError,
+  previousReportPeriod,
+  type ReportPeriod,
+  reportPeriodHalfOpen,
+} from '../../lambdas/core/report/period';
+import { loadConfig } from '../../lib/config';
+import { type CliContext, CliError, EXIT } from '../context';
+import { common } from '../options';
+import { checkRegion, parseRegionList } from '../region-option';
 import {
   backtestPeriod,
   InvalidBacktestResultError,
   isBacktestResult,
   reportFromBacktest,
-} from '../../lambdas/core/report/backtest-adapter';
-import { type BuildReportOptions, buildReport } from '../../lambdas/core/report/build-report';
-import { renderReportCsv } from '../../lambdas/core/report/csv';
-import { formatGrams, formatUsd } from '../../lambdas/core/report/format';
-import { renderReportHtml } from '../../lambdas/core/report/html';
-import type { ReportModel } from '../../lambdas/core/report/model';
-import { InvalidReportPeriodError, type ReportPeriod, reportPeriod } from '../../lambdas/core/report/period';
-import { parseTableExport, TableExportFormatError } from '../../lambdas/core/report/table-export';
-import { loadConfig } from '../../lib/config';
-import { type CliContext, CliError, EXIT } from '../context';
-import { checkRegion } from './regions';
+} from '../report/backtest-adapter';
+import { formatGrams, formatUsd } from '../report/format';
+import { renderReportHtml } from '../report/html';
+import { parseTableExport, TableExportFormatError } from '../report/table-export';
+import { visible } from '../text';
+import { SUMMARIES } from './summaries';
 
 /** Formats of `report`. */
 export const REPORT_FORMATS = ['json', 'csv', 'html'] as const;
@@ -31,8 +39,6 @@ interface ReportOptions {
   format?: string;
   out?: string;
   table?: string;
-  region?: string;
-  endpointUrl?: string;
   input?: string;
   config?: string;
   regions?: string;
@@ -76,7 +82,7 @@ function parsePeriod(options: ReportOptions): ReportPeriod {
     usage('--from DATE and --to DATE are required (a backtest result file may omit both: its own period is used)');
   }
   try {
-    return reportPeriod(options.from, options.to);
+    return reportPeriodHalfOpen(options.from, options.to);
   } catch (error) {
     if (error instanceof InvalidReportPeriodError) usage(error.message);
     throw error;
@@ -84,13 +90,7 @@ function parsePeriod(options: ReportOptions): ReportPeriod {
 }
 
 function parseRegions(text: string | undefined): string[] | undefined {
-  if (text === undefined) return undefined;
-  const regions = text
-    .split(',')
-    .map((r) => r.trim())
-    .filter((r) => r !== '');
-  if (regions.length === 0) usage('--regions needs at least one region, e.g. --regions eu-central-1,eu-north-1');
-  return regions.map((r) => checkRegion(r, '--regions'));
+  return text === undefined ? undefined : parseRegionList(text, '--regions');
 }
 
 /** The Chart.js UMD bundle, inlined into the HTML report. */
@@ -137,15 +137,13 @@ async function modelFromFile(
     }
     const period = parsePeriod(options);
     const items = parseTableExport(text);
-    const input = reportInputFromItems(
-      items,
-      { period, ...(regions ? { regions } : {}) },
-      {
-        kind: 'table-export',
-        description: file,
-      },
+    const source = { kind: 'table-export' as const, description: basename(file) };
+    const inputFor = (p: ReportPeriod) =>
+      reportInputFromItems(items, { period: p, ...(regions ? { regions } : {}) }, source);
+    return withComparison(
+      buildReport(inputFor(period), build),
+      buildReport(inputFor(previousReportPeriod(period)), build),
     );
-    return buildReport(input, build);
   } catch (error) {
     if (error instanceof TableExportFormatError || error instanceof InvalidBacktestResultError) {
       usage(`--input ${file}: ${error.message}`);
@@ -168,36 +166,32 @@ function describeAwsError(error: unknown, table: string, region: string): CliErr
 
 /**
  * `carbon-scheduler report --from DATE --to DATE [--format json|csv|html] [--out FILE]
- *  [--table NAME --region R | --input FILE] [--config F]`: the cost and carbon report of a period, read from the
+ *  [--table NAME --region R | --input FILE] [--config F]`: --from included, --to excluded; the cost and carbon report of a period, read from the
  * product's DynamoDB table (Query per known key; one bounded Scan for job records), a JSON export of its items, or a
  * backtest result file. See docs/report.md.
  */
 export function registerReport(program: Command, ctx: CliContext): void {
   program
     .command('report')
-    .description('write a cost and carbon report (JSON, CSV or a self-contained HTML page with charts)')
-    .option('--from <date>', 'first day, YYYY-MM-DD (UTC); required except for a backtest result')
-    .option('--to <date>', 'last day, YYYY-MM-DD (UTC), included; required except for a backtest result')
+    .description(SUMMARIES.report)
+    .option('--from <date>', 'first day, YYYY-MM-DD (UTC, included); required except for a backtest result')
+    .option('--to <date>', 'end day, YYYY-MM-DD (UTC, excluded: --to 2026-12-01 ends with November 30)')
     .option(
       '--format <format>',
       `report format: ${REPORT_FORMATS.join(', ')} (default: from --out's extension, else json)`,
     )
     .option('--out <file>', 'write the report to this file (default: standard output)')
     .option('--table <name>', `DynamoDB table of the deployed product (default: $${TABLE_NAME_ENV})`)
-    .option('--region <region>', 'region of the table (default: the configured homeRegion)')
-    .option(
-      '--endpoint-url <url>',
-      'DynamoDB endpoint (default: $AWS_ENDPOINT_URL_DYNAMODB, then $AWS_ENDPOINT_URL, else AWS)',
-    )
     .option('--input <file>', 'read a JSON export of the table, or a backtest --json result, instead of the table')
     .option('--regions <list>', 'comma-separated regions to report (default: from the configuration)')
     .option('--config <file>', 'configuration file (default: carbon-scheduler.config.json if present)')
     .option('--title <text>', 'title of the report')
     .action(async (options: ReportOptions, command: Command) => {
-      const json = Boolean(command.optsWithGlobals().json);
+      const opts = common(ctx, command);
+      const json = opts.output === 'json';
       const format = parseFormat(options, json);
       const regions = parseRegions(options.regions);
-      if (options.input && (options.table || options.region || options.endpointUrl)) {
+      if (options.input && (options.table || opts.regionFromOption || opts.endpointUrl)) {
         usage('--input reads a file; it cannot be combined with --table, --region or --endpoint-url');
       }
       const build: BuildReportOptions = {
@@ -215,17 +209,27 @@ export function registerReport(program: Command, ctx: CliContext): void {
         if (!table) {
           usage(`give --table NAME (or set ${TABLE_NAME_ENV}), or --input FILE for an export or a backtest result`);
         }
-        const region = checkRegion(options.region ?? config.homeRegion, '--region');
-        const endpoint = options.endpointUrl ?? ctx.env.AWS_ENDPOINT_URL_DYNAMODB ?? ctx.env.AWS_ENDPOINT_URL;
-        const doc = documentClient({ region, ...(endpoint ? { endpoint } : {}) });
+        // The table lives in the home region: --region, else the configuration's homeRegion (not AWS_REGION).
+        const region = checkRegion(
+          opts.regionFromOption ? opts.region! : config.homeRegion,
+          opts.regionFromOption ? '--region' : 'config homeRegion',
+        );
+        const endpoint = opts.endpointUrl ?? ctx.env.AWS_ENDPOINT_URL_DYNAMODB ?? ctx.env.AWS_ENDPOINT_URL;
+        const doc = documentClient({
+          region,
+          ...(endpoint ? { endpoint } : {}),
+          ...(opts.profile ? { profile: opts.profile } : {}),
+        });
         const reader = new DynamoReportReader(doc, table, { description: `${table} (${region})` });
         try {
-          const input = await reader.read({
-            period,
-            carbonRegions: regions ?? config.carbonRegions,
-            managedRegions: regions ?? config.managedRegions,
-          });
-          model = buildReport(input, build);
+          const read = (p: ReportPeriod) =>
+            reader.read({
+              period: p,
+              carbonRegions: regions ?? config.carbonRegions,
+              managedRegions: regions ?? config.managedRegions,
+            });
+          const [input, previous] = await Promise.all([read(period), read(previousReportPeriod(period))]);
+          model = withComparison(buildReport(input, build), buildReport(previous, build));
         } catch (error) {
           throw describeAwsError(error, table, region);
         } finally {
@@ -259,11 +263,11 @@ export function registerReport(program: Command, ctx: CliContext): void {
       }
       const t = model.totals;
       ctx.out(
-        `wrote the ${format} report for ${model.period.from} to ${model.period.to} (${model.period.days} days) to ${path}\n` +
+        `wrote the ${format} report for ${model.period.from} to ${model.period.to} (${model.period.days} day${model.period.days === 1 ? '' : 's'}) to ${path}\n` +
           `  saved ${formatUsd(t.usdSaved)}, ${formatGrams(t.gCO2eAvoidedBySchedules)} avoided by schedules, ` +
           `${formatGrams(t.gCO2eSavedByDispatch)} saved by dispatch (${t.dispatchedJobs} jobs), ` +
           `rightsizing open ${formatUsd(t.rightsizingOpenMonthlyUsd)}/month\n` +
-          model.warnings.map((w) => `  warning: ${w}\n`).join(''),
+          model.warnings.map((w) => `  warning: ${visible(w)}\n`).join(''),
       );
     });
 }

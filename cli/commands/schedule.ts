@@ -9,8 +9,12 @@ import type { Schedule } from '../../lambdas/core/schedule/types';
 import { isValidTimeZone } from '../../lambdas/core/schedule/zone-time';
 import { loadConfig } from '../../lib/config';
 import { type CliContext, CliError, EXIT } from '../context';
+import { common, parseTime, usage as usageError } from '../options';
+import { renderCsv, visible } from '../text';
+import { registerScheduleUsage } from './schedule-usage';
+import { SUMMARIES } from './summaries';
 
-interface SourceOptions {
+export interface SourceOptions {
   schedule?: string;
   periods?: string;
   config?: string;
@@ -34,9 +38,9 @@ function loadRegistry(
 }
 
 /** The schedule named by `--schedule` (from the config) or built from `--periods` JSON. */
-function resolveSchedule(ctx: CliContext, options: SourceOptions): Schedule {
+export function resolveSchedule(ctx: CliContext, options: SourceOptions): Schedule {
   if ((options.schedule === undefined) === (options.periods === undefined)) {
-    throw new CliError('give exactly one of --schedule NAME or --periods JSON', EXIT.usage);
+    throw usageError('give exactly one of --schedule NAME or --periods JSON');
   }
   if (options.timezone !== undefined && !isValidTimeZone(options.timezone)) {
     throw new CliError(`--timezone "${options.timezone}" is not an IANA time zone (e.g. "Europe/Berlin")`, EXIT.usage);
@@ -68,18 +72,10 @@ function resolveSchedule(ctx: CliContext, options: SourceOptions): Schedule {
   return parsed.schedule;
 }
 
-/** An ISO-8601 time; without an offset it is read as local time in the schedule's zone. */
-function parseTime(text: string | undefined, option: string, schedule: Schedule, ctx: CliContext): Date {
+/** An ISO-8601 time (strict); without an offset it is read as local time in the schedule's zone. */
+function parseScheduleTime(text: string | undefined, option: string, schedule: Schedule, ctx: CliContext): Date {
   if (text === undefined) return ctx.clock();
-  const parsed = DateTime.fromISO(text.trim(), { zone: schedule.timezone });
-  if (!parsed.isValid) {
-    throw new CliError(
-      `${option} "${text}" is not an ISO-8601 time (e.g. 2026-03-30T09:00+02:00, 2026-03-30T07:00Z, or ` +
-        `2026-03-30T09:00 for local time in ${schedule.timezone})`,
-      EXIT.usage,
-    );
-  }
-  return parsed.toJSDate();
+  return new Date(parseTime(text, option, schedule.timezone));
 }
 
 const localIso = (at: Date, zone: string): string =>
@@ -113,10 +109,7 @@ function parseCount(text: string): number {
  * Times default to the context clock; a time without an offset is local time in the schedule's zone.
  */
 export function registerSchedule(program: Command, ctx: CliContext): void {
-  const schedule = program
-    .command('schedule')
-    .description('check schedules and list their next transitions')
-    .showHelpAfterError();
+  const schedule = program.command('schedule').description(SUMMARIES.schedule).showHelpAfterError();
 
   schedule
     .command('check')
@@ -127,9 +120,9 @@ export function registerSchedule(program: Command, ctx: CliContext): void {
     .option('--timezone <tz>', 'IANA time zone for --periods (default: the configuration timezone)')
     .option('--at <iso>', 'time to evaluate (ISO-8601; default: now)')
     .action((options: SourceOptions & { at?: string }, command: Command) => {
-      const json = Boolean(command.optsWithGlobals().json);
+      const json = common(ctx, command).output === 'json';
       const resolved = resolveSchedule(ctx, options);
-      const at = parseTime(options.at, '--at', resolved, ctx);
+      const at = parseScheduleTime(options.at, '--at', resolved, ctx);
       const evaluation = desiredState(resolved, at);
       if (json) {
         const result = {
@@ -146,9 +139,11 @@ export function registerSchedule(program: Command, ctx: CliContext): void {
         ctx.out(`${JSON.stringify(result, null, 2)}\n`);
         return;
       }
-      ctx.out(`${header(resolved)}\n`);
+      ctx.out(`${visible(header(resolved))}\n`);
       ctx.out(`at ${at.toISOString()} = ${localText(at, resolved.timezone)}\n`);
-      ctx.out(`${evaluation.reason}${evaluation.instanceType ? ` (instance type ${evaluation.instanceType})` : ''}\n`);
+      ctx.out(
+        `${visible(evaluation.reason)}${evaluation.instanceType ? ` (instance type ${evaluation.instanceType})` : ''}\n`,
+      );
       ctx.out(`${evaluation.state}\n`);
     });
 
@@ -162,10 +157,11 @@ export function registerSchedule(program: Command, ctx: CliContext): void {
     .option('--after <iso>', 'start of the search (ISO-8601; default: now)')
     .option('--count <n>', 'number of transitions to list', '5')
     .action((options: SourceOptions & { after?: string; count: string }, command: Command) => {
-      const json = Boolean(command.optsWithGlobals().json);
+      const output = common(ctx, command, ['table', 'json', 'csv']).output;
+      const json = output === 'json';
       const resolved = resolveSchedule(ctx, options);
       const count = parseCount(options.count);
-      const after = parseTime(options.after, '--after', resolved, ctx);
+      const after = parseScheduleTime(options.after, '--after', resolved, ctx);
       const current = desiredState(resolved, after).state;
       const transitions: { at: Date; state: string }[] = [];
       let from = after;
@@ -190,7 +186,16 @@ export function registerSchedule(program: Command, ctx: CliContext): void {
         ctx.out(`${JSON.stringify(result, null, 2)}\n`);
         return;
       }
-      ctx.out(`${header(resolved)}\n`);
+      if (output === 'csv') {
+        ctx.out(
+          renderCsv(
+            ['at', 'local_time', 'state'],
+            transitions.map((t) => [t.at.toISOString(), localIso(t.at, resolved.timezone), t.state]),
+          ),
+        );
+        return;
+      }
+      ctx.out(`${visible(header(resolved))}\n`);
       ctx.out(`${current} at ${after.toISOString()} (${localText(after, resolved.timezone)})\n`);
       for (const t of transitions) {
         ctx.out(`${t.at.toISOString()}  ${localText(t.at, resolved.timezone)}  ${t.state}\n`);
@@ -203,7 +208,7 @@ export function registerSchedule(program: Command, ctx: CliContext): void {
     .description('list the built-in and configured schedules')
     .option('--config <file>', 'configuration file (default: carbon-scheduler.config.json if present)')
     .action((options: { config?: string }, command: Command) => {
-      const json = Boolean(command.optsWithGlobals().json);
+      const output = common(ctx, command, ['table', 'json', 'csv']).output;
       const { registry } = loadRegistry(ctx, options.config);
       const rows = registry.schedules().map((s) => ({
         name: s.name,
@@ -213,15 +218,35 @@ export function registerSchedule(program: Command, ctx: CliContext): void {
         periods: s.overrideStatus ? [`overrideStatus ${s.overrideStatus}`] : s.periods.map(describePeriod),
         description: s.description ?? null,
       }));
-      if (json) {
+      if (output === 'json') {
         ctx.out(`${JSON.stringify(rows, null, 2)}\n`);
+        return;
+      }
+      if (output === 'csv') {
+        ctx.out(
+          renderCsv(
+            ['name', 'built_in', 'timezone', 'carbon_policy', 'periods', 'description'],
+            rows.map((r) => [
+              r.name,
+              r.builtIn ? 'true' : 'false',
+              r.timezone,
+              r.carbonPolicy,
+              r.periods.join('; '),
+              r.description,
+            ]),
+          ),
+        );
         return;
       }
       for (const row of rows) {
         ctx.out(
-          `${row.name}${row.builtIn ? ' (built-in)' : ''}  ${row.timezone}  carbonPolicy ${row.carbonPolicy}  ` +
-            `${row.periods.join('; ')}\n`,
+          `${visible(
+            `${row.name}${row.builtIn ? ' (built-in)' : ''}  ${row.timezone}  carbonPolicy ${row.carbonPolicy}  ` +
+              `${row.periods.join('; ')}`,
+          )}\n`,
         );
       }
     });
+
+  registerScheduleUsage(schedule, ctx);
 }

@@ -4,10 +4,12 @@ import { type CarbonStatusRow, carbonStatusRow, formatAgeSeconds } from '../../l
 import { MAX_PLAUSIBLE_GCO2E_PER_KWH } from '../../lambdas/core/carbon/validate-reading';
 import { loadConfig } from '../../lib/config';
 import { type CliContext, CliError, EXIT } from '../context';
+import { common, usage } from '../options';
+import { visible } from '../text';
 import { checkRegion, describeProviders, describeSource, fetchCliCarbon, parseProvider } from './regions';
+import { SUMMARIES } from './summaries';
 
 interface StatusOptions {
-  region?: string;
   threshold?: string;
   provider?: string;
   config?: string;
@@ -35,19 +37,20 @@ const g = (value: number): string => value.toFixed(1);
 /**
  * `carbon-scheduler status --region R [--threshold N] [--provider P] [--config F]`: the current intensity of one
  * region, above or below its threshold (config, or `--threshold`), where the value comes from and how old it is,
- * and a forecast summary when the live provider has one (SPEC section 7).
+ * and a forecast summary when the live provider has one.
  */
 export function registerStatus(program: Command, ctx: CliContext): void {
   program
     .command('status')
-    .description('current carbon intensity of one region, its threshold and forecast')
-    .requiredOption('--region <region>', 'AWS region, e.g. eu-central-1')
+    .description(SUMMARIES.status)
     .option('--threshold <gCO2ePerKWh>', 'threshold to compare with (default: the configured one)')
     .option('--provider <provider>', 'use only this provider (electricitymaps, watttime, uk-carbon-intensity, static)')
     .option('--config <file>', 'configuration file (default: carbon-scheduler.config.json if present)')
     .action(async (options: StatusOptions, command: Command) => {
-      const json = Boolean(command.optsWithGlobals().json);
-      const region = checkRegion(options.region!, '--region');
+      const opts = common(ctx, command);
+      const json = opts.output === 'json';
+      if (opts.region === undefined) throw usage('status needs --region R (or AWS_REGION), e.g. --region eu-central-1');
+      const region = checkRegion(opts.region, opts.regionFromOption ? '--region' : 'AWS_REGION');
       const thresholdOption = parseThreshold(options.threshold);
       const provider = parseProvider(options.provider);
       const { config } = loadConfig(options.config, ctx.cwd);
@@ -79,7 +82,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
         lines.push('  note:       marginal signal; thresholds written for average intensity do not apply unchanged');
       }
       if (outcome.sourced.fallbackReason && carbon.live.length > 0) {
-        lines.push(`  fallback:   ${outcome.sourced.fallbackReason}`);
+        lines.push(`  fallback:   ${visible(outcome.sourced.fallbackReason)}`);
       }
       if (forecast) {
         lines.push(
@@ -88,7 +91,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
         );
       } else {
         lines.push(
-          `  forecast:   none${outcome.forecastFailure ? ` (${outcome.forecastFailure})` : row.provider === 'static' ? ' (static data has no forecast)' : ''}`,
+          `  forecast:   none${outcome.forecastFailure ? ` (${visible(outcome.forecastFailure)})` : row.provider === 'static' ? ' (static data has no forecast)' : ''}`,
         );
       }
       lines.push(describeProviders(carbon));

@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main';
@@ -296,8 +296,13 @@ describe('Module: cli backtest', () => {
       expect(page).toContain('Chart.js v4'); // the inlined UMD build's banner
       expect(page).not.toMatch(/<script[^>]+src=/);
       const embedded = /<script type="application\/json" id="backtest-data">([\s\S]*?)<\/script>/.exec(page)![1]!;
-      const data = JSON.parse(embedded) as { report: unknown; timeline: { values: number[] } };
-      expect(data.report).toEqual(json);
+      const data = JSON.parse(embedded) as { summary: unknown; timeline: { values: number[] } };
+      // The page carries the figures of --json, without the per-day and per-pause lists (charted instead).
+      const { daily: _daily, pausedPeriods: _paused, traces, ...figures } = json as Record<string, unknown>;
+      expect(data.summary).toEqual({
+        ...figures,
+        traces: (traces as { file: string }[]).map((t) => ({ ...t, file: basename(t.file) })),
+      });
       expect(data.timeline.values).toEqual([250, 310, 290, 280, 260, 295, 200, 310]);
     });
 

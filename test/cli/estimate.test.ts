@@ -120,14 +120,17 @@ describe('Module: cli estimate', () => {
       // Assess
       expect(cli.out()).toBe(
         [
-          'Estimate at 2026-11-21T12:00:00.000Z: 12 kWh over 60 min (--kwh) = 12.00 kWh in us-east-1',
+          'Estimate at 2026-11-21T12:00:00.000Z: 12 kWh over 1h (--kwh) = 12.00 kWh in us-east-1',
           '',
-          '             region     gCO2e/kWh  source                   emissions  vs now',
-          'now          us-east-1      418.0  static (annual average)    5.02 kg',
-          'best region  eu-west-3       31.0  static (annual average)    372.0 g  -92.6%',
+          '                            INTENSITY                                 JOB  CHANGE   JOB COST',
+          'WHEN / WHERE     REGION     gCO2e/kWh  SOURCE                   emissions  vs now  on-demand',
+          'now              us-east-1      418.0  static (annual average)    5.02 kg                n/a',
+          'best region now  eu-west-3       31.0  static (annual average)    372.0 g  -92.6%        n/a',
           '',
           'Best time: no forecast: static carbon data has none (use --carbon live with provider credentials).',
           'Ranking (adjusted gCO2e/kWh): 1. eu-west-3 31.0, 2. us-east-1 418.0',
+          'Job cost: on-demand Linux price of the instance type in that region × the duration (bundled price snapshot plus config',
+          'priceOverrides); emissions are CPU energy only.',
           '',
         ].join('\n'),
       );
@@ -152,8 +155,8 @@ describe('Module: cli estimate', () => {
     });
 
     it.each([
-      [['estimate', '--kwh', '1'], "required option '--region <region>' not specified"],
-      [['estimate', '--region', 'eu-central-1', '--instance-type', 'm5.large'], '--instance-type needs --hours'],
+      [['estimate', '--kwh', '1'], 'estimate needs --region R (or AWS_REGION)'],
+      [['estimate', '--region', 'eu-central-1', '--instance-type', 'm5.large'], '--instance-type needs --duration'],
       [
         ['estimate', '--region', 'eu-central-1', '--instance-type', 'm5.giant', '--hours', '1'],
         '--instance-type "m5.giant" is not a known EC2 instance type',
@@ -163,8 +166,8 @@ describe('Module: cli estimate', () => {
         'not both',
       ],
       [['estimate', '--region', 'eu-central-1', '--kwh', '-2'], '--kwh "-2" is not a number of kWh greater than 0'],
-      [['estimate', '--region', 'eu-central-1'], 'say what the job uses: --instance-type T --hours H, or --kwh X'],
-      [['estimate', '--region', 'mars-1', '--kwh', '1'], '--region "mars-1" is not a known AWS region'],
+      [['estimate', '--region', 'eu-central-1'], 'say what the job uses: --instance-type T --duration 4h, or --kwh X'],
+      [['estimate', '--region', 'mars-1', '--kwh', '1'], '--region "mars-1" is not an AWS region the product knows'],
       [
         ['estimate', '--region', 'eu-central-1', '--kwh', '1', '--carbon', 'trace:x.csv'],
         '--carbon "trace:x.csv" is not allowed; allowed: static, live',
@@ -263,6 +266,25 @@ describe('Module: cli estimate', () => {
       });
       expect(estimate.bestTime?.emissionsGrams).toBeCloseTo(150 * M5_LARGE_2H_KWH, 5);
       expect(estimate.bestTime?.savingsPercent).toBeCloseTo(50, 9);
+    });
+
+    it('prices the job in every region and reads --hours as a duration or a number of hours', async () => {
+      // Prepare
+      const cli = fakeContext(dir);
+      const args = ['estimate', '--region', 'us-east-1', '--instance-type', 'm5.large', '--regions', 'eu-north-1'];
+
+      // Act
+      await main([...args, '--hours', '2h', '--carbon', 'static', '--json'], cli.ctx);
+      const asDuration = JSON.parse(cli.out()) as EstimateJson;
+      const text = fakeContext(dir);
+      await main([...args, '--hours', '1.5', '--carbon', 'static'], text.ctx);
+
+      // Assess: m5.large on demand (snapshot) is $0.096/h in us-east-1 and $0.102/h in eu-north-1.
+      expect(asDuration.job).toMatchObject({ hours: 2 });
+      expect(asDuration.now.usd).toBeCloseTo(0.192, 9);
+      expect(asDuration.bestRegion).toMatchObject({ region: 'eu-north-1' });
+      expect(asDuration.bestRegion.usd).toBeCloseTo(0.204, 9);
+      expect(text.out()).toMatch(/^now\s+us-east-1\s+418\.0\s+static \(annual average\)\s+\S+ g\s+\$0\.14$/m);
     });
   });
 });

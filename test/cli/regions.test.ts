@@ -88,11 +88,10 @@ describe('Module: cli regions', () => {
       // Assess
       expect(code).toBe(0);
       const lines = cli.out().split('\n');
-      expect(lines[2]).toMatch(/^#\s+region\s+zone\s+gCO2e\/kWh\s+adjusted\s+quality\s+threshold\s+source\s+age$/);
-      expect(lines[3]).toMatch(
-        /^1\s+eu-west-3\s+FR\s+31\.0\s+31\.0\s+excellent\s+90 below\s+static \(annual average\)\s+annual average$/,
-      );
-      expect(lines[4]).toMatch(/^2\s+eu-central-1\s+DE\s+342\.0\s+342\.0\s+moderate\s+300 above/);
+      expect(lines[2]).toMatch(/^\s+INTENSITY\s+ADJUSTED\s+THRESHOLD$/);
+      expect(lines[3]).toMatch(/^#\s+REGION\s+ZONE\s+gCO2e\/kWh\s+gCO2e\/kWh\s+QUALITY\s+gCO2e\/kWh\s+NOW\s+SOURCE$/);
+      expect(lines[4]).toMatch(/^1\s+eu-west-3\s+FR\s+31\.0\s+31\.0\s+excellent\s+90\s+below\s+static annual average$/);
+      expect(lines[5]).toMatch(/^2\s+eu-central-1\s+DE\s+342\.0\s+342\.0\s+moderate\s+300\s+above/);
       expect(cli.out()).toContain(
         'Live providers: none. Not used: electricitymaps (set ELECTRICITYMAPS_API_KEY to use it)',
       );
@@ -152,7 +151,9 @@ describe('Module: cli regions', () => {
 
       // Assess
       expect(code).toBe(2);
-      expect(cli.err()).toContain('--regions "eu-central-9" is not a known AWS region');
+      expect(cli.err()).toContain(
+        '--regions "eu-central-9" is not an AWS region the product knows. Did you mean eu-central-1, eu-central-2',
+      );
     });
   });
 });

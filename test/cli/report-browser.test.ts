@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import type { CliContext } from '../../cli/context';
 import { main } from '../../cli/main';
 import { fixedClock } from '../../lambdas/core/clock';
 import {
-  FIXTURE_PERIOD,
+  FIXTURE_CLI_PERIOD,
   HOSTILE_SCHEDULE,
   loadReportFixture,
   REGION_A,
@@ -79,9 +80,9 @@ describe.skipIf(!haveChromium && mayLackChromium)('Module: report HTML in Chromi
       [
         'report',
         '--from',
-        FIXTURE_PERIOD.from,
+        FIXTURE_CLI_PERIOD.from,
         '--to',
-        FIXTURE_PERIOD.to,
+        FIXTURE_CLI_PERIOD.to,
         '--table',
         table.tableName,
         '--regions',
@@ -188,6 +189,37 @@ describe.skipIf(!haveChromium && mayLackChromium)('Module: report HTML in Chromi
       expect(injected).toBe(false);
       expect(scheduleCells).toContain(HOSTILE_SCHEDULE);
       expect(statSync(SCREENSHOT_COPY).size).toBeGreaterThan(10_000);
+    });
+
+    it('reads as an ESG update: narrative with the previous period, boundary statement; prints every column on A4', async () => {
+      // Prepare: A4 less the 12 mm side margins of the print CSS, in CSS pixels
+      const width = Math.floor(((210 - 24) / 25.4) * 96);
+      const context = await browser!.newContext({ viewport: { width, height: 1100 }, deviceScaleFactor: 1 });
+      const page = await context.newPage();
+      await page.emulateMedia({ media: 'print' });
+
+      // Act
+      await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
+      await page.waitForFunction('document.documentElement.dataset.charts !== "pending"');
+      const text = (await page.evaluate('document.body.innerText')) as string;
+      const overflow = (await page.evaluate(`[...document.querySelectorAll('table')]
+        .filter((t) => t.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+        .map((t) => t.id)`)) as string[];
+      const pdf = join(dir, 'report.pdf');
+      await page.pdf({ path: pdf, format: 'A4', printBackground: true, preferCSSPageSize: true });
+      await context.close();
+
+      // Assess: the fixture's period 2026-11-23..25 saved $9.00 (1.25 + 0.75 + 0.5 + 3 + 1 + 2.5); the 3 days
+      // before it, 2026-11-20..22, saved $100 (the 2026-11-22 row): 9 / 100 − 1 = −91%.
+      expect(text).toContain('From 2026-11-23 to 2026-11-25 (3 days) the scheduler kept instances stopped for 80');
+      expect(text).toContain('Against the previous 3 days (2026-11-20 to 2026-11-22): dollars saved down 91%');
+      expect(text).toMatch(/What these numbers cover[\s\S]*lower bound[\s\S]*location-based/);
+      expect(text).toMatch(/−91\.0% vs the previous 3 days/);
+      expect(overflow).toEqual([]);
+      expect(statSync(pdf).size).toBeGreaterThan(20_000);
+      if (existsSync('/usr/bin/pdftoppm')) {
+        execFileSync('/usr/bin/pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '3', pdf, '/tmp/report-print']);
+      }
     });
   });
 });

@@ -8,7 +8,7 @@ import { main } from '../../cli/main';
 import type { ReportModel } from '../../lambdas/core/report/model';
 import {
   EXPECTED,
-  FIXTURE_PERIOD,
+  FIXTURE_CLI_PERIOD,
   HOSTILE_SCHEDULE,
   loadReportFixture,
   REGION_A,
@@ -27,7 +27,7 @@ function context(env: Record<string, string | undefined> = { AWS_ENDPOINT_URL_DY
   return { ctx: captured.ctx, stdout: captured.out, stderr: captured.err };
 }
 
-const period = ['--from', FIXTURE_PERIOD.from, '--to', FIXTURE_PERIOD.to];
+const period = ['--from', FIXTURE_CLI_PERIOD.from, '--to', FIXTURE_CLI_PERIOD.to];
 const tableArgs = () => [
   '--table',
   table.tableName,
@@ -259,7 +259,7 @@ describe('Module: cli report', () => {
       // Assess
       expect(code).toBe(0);
       const model = JSON.parse(stdout()) as ReportModel;
-      expect(model.source).toEqual({ kind: 'table-export', description: file });
+      expect(model.source).toEqual({ kind: 'table-export', description: 'export.json' });
       expect(model.totals.usdSaved).toBeCloseTo(EXPECTED.usdSaved, 9);
       expect(model.totals.gCO2eSavedByDispatch).toBeCloseTo(EXPECTED.gCO2eSavedByDispatch, 9);
       expect(model.totals.rightsizingOpenMonthlyUsd).toBeCloseTo(EXPECTED.rightsizingOpenMonthlyUsd, 9);
@@ -290,7 +290,7 @@ describe('Module: cli report', () => {
 
       // Act
       const code = await main(
-        ['report', '--input', dispatchBacktest, '--from', '2023-03-01', '--to', '2023-03-01'],
+        ['report', '--input', dispatchBacktest, '--from', '2023-03-01', '--to', '2023-03-02'],
         ctx,
       );
 
@@ -313,7 +313,7 @@ describe('Module: cli report', () => {
       ],
       [
         ['report', '--from', '2026-03-02', '--to', '2026-03-01', '--table', 't'],
-        /--to 2026-03-01 is before --from 2026-03-02/,
+        /--to 2026-03-01 is not after --from 2026-03-02/,
       ],
       [
         ['report', ...period, '--format', 'pdf', '--table', 't'],
@@ -324,7 +324,10 @@ describe('Module: cli report', () => {
       [['report', ...period, '--table', 't', '--format', 'html', '--json'], /--json prints the report as JSON/],
       [['report', ...period, '--input', 'x.json', '--table', 't'], /--input reads a file; it cannot be combined/],
       [['report', ...period, '--input', 'missing.json'], /--input missing.json: cannot read the file/],
-      [['report', ...period, '--table', 't', '--regions', 'mars-1'], /--regions "mars-1" is not a known AWS region/],
+      [
+        ['report', ...period, '--table', 't', '--regions', 'mars-1'],
+        /--regions "mars-1" is not an AWS region the product knows/,
+      ],
     ])('exits 2 with a clear message for %j', async (argv, message) => {
       // Prepare
       const { ctx, stderr } = context({});

@@ -103,8 +103,11 @@ describe('Module: cli rightsizing', () => {
       // Assess
       expect(code).toBe(0);
       const text = out();
-      expect(text).toContain('GRAVITON (ARM64) OPTION');
-      expect(text).toMatch(/i-0a1b2c3d4e5f60001\s+eu-central-1\s+m5\.2xlarge\s+m5\.xlarge\s+13\.64%→27\.28%/);
+      expect(text).toMatch(
+        /i-0a1b2c3d4e5f60001\s+eu-central-1\s+m5\.2xlarge\s+m5\.xlarge\s+13\.6→27\.3\s+9\.8\/32\s+49\.97/,
+      );
+      expect(text).toContain('Graviton (arm64) option: m6g.xlarge saves $59.96/month (never applied automatically');
+      for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(120);
       expect(text).toContain('eu-central-1: 6 analysed, 4 recommendations, 1 with too little data');
     });
 
@@ -156,11 +159,11 @@ describe('Module: cli rightsizing', () => {
     });
 
     it.each([
-      [['--metrics', 'missing.json'], /--metrics missing\.json: cannot read/],
+      [['--metrics', 'missing.json'], /--metrics missing\.json: no such file/],
       [[], /--metrics <file> is required/],
       [['--metrics', 'bad.json'], /no "MetricDataResults" array/],
-      [['--metrics', METRICS, '--region', 'mars-1'], /not a known AWS region/],
-      [['--metrics', METRICS, '--at', 'soon'], /--at "soon" is not an ISO-8601 time/],
+      [['--metrics', METRICS, '--region', 'mars-1'], /not an AWS region the product knows/],
+      [['--metrics', METRICS, '--at', 'soon'], /--at "soon" is not an ISO-8601 date or time/],
     ])('fails with exit code 2 for %j', async (args, message) => {
       // Prepare
       const { ctx, err } = fakeContext(dir);

@@ -198,7 +198,7 @@ describe('Module: cli schedule', () => {
       [['schedule', 'check', '--periods', '[{}]', '--timezone', 'Mars/Base'], '--timezone "Mars/Base" is not an IANA'],
       [
         ['schedule', 'check', '--schedule', 'office-hours', '--at', 'yesterday'],
-        '--at "yesterday" is not an ISO-8601 time',
+        '--at "yesterday" is not an ISO-8601 date or time',
       ],
       [['schedule', 'check', '--schedule', 'office-hours', '--config', 'missing.json'], 'does not exist'],
     ])('fails with exit code 2 and a clear message for %j', async (argv, message) => {

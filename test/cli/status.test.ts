@@ -154,7 +154,7 @@ describe('Module: cli status', () => {
         ['status', '--region', 'eu-west-1', '--threshold', 'high'],
         '--threshold "high" is not a number of gCO2e/kWh from 0 to 3000',
       ],
-      [['status', '--region', 'xx-west-1'], '--region "xx-west-1" is not a known AWS region'],
+      [['status', '--region', 'xx-west-1'], '--region "xx-west-1" is not an AWS region the product knows'],
     ])('exits 2 on bad usage: %j', async (argv, message) => {
       // Prepare
       const cli = fakeContext(dir);
@@ -176,7 +176,7 @@ describe('Module: cli status', () => {
 
       // Assess
       expect(code).toBe(2);
-      expect(cli.err()).toContain("required option '--region <region>' not specified");
+      expect(cli.err()).toContain('status needs --region R (or AWS_REGION)');
     });
   });
 });

@@ -17,6 +17,10 @@ export function captureCli(options: {
   cwd: string;
   now: string;
   env?: Readonly<Record<string, string | undefined>>;
+  /** What standard input holds (for `-` inputs); none when absent. */
+  stdin?: string;
+  /** Width of the pretend terminal; output goes to a pipe when absent. */
+  terminalColumns?: number;
 }): CapturedCli {
   const out: string[] = [];
   const err: string[] = [];
@@ -29,6 +33,8 @@ export function captureCli(options: {
       out: (text) => out.push(text),
       err: (text) => err.push(text),
       isTTY: false,
+      ...(options.terminalColumns !== undefined ? { terminalColumns: options.terminalColumns } : {}),
+      ...(options.stdin !== undefined ? { readStdin: async () => options.stdin! } : {}),
     },
     out: outText,
     err: () => err.join(''),

@@ -13,13 +13,15 @@ import type {
   ReportRecommendation,
   ReportSourceInfo,
 } from '../../core/report/report-input';
-import type { TableItem } from '../../core/report/table-export';
 import { carbonPartitionKey, READING_PREFIX } from './carbon-store';
 import { DynamoInstanceStateStore, historyPartitionKey, RUN_SORT_KEY } from './instance-state-store';
 import { DynamoJobStore, JOB_SORT_KEYS } from './job-store';
 import { DynamoDbRecommendationStore } from './recommendation-store';
 import { DynamoSavingsStore } from './savings-store';
 import { queryAll, TABLE_KEYS } from './table';
+
+/** A table item with plain values (as the document client returns it, or converted from DynamoDB JSON). */
+export type TableItem = Record<string, unknown>;
 
 /**
  * Reads what a cost and carbon report needs from the product's table (key layout in table.ts), with Query on known
@@ -258,7 +260,7 @@ export interface ItemsQuery {
 }
 
 /**
- * The report input from plain table items (a JSON export, see core/report/table-export.ts), classified by their
+ * The report input from plain table items (a JSON export, as `carbon-scheduler report --input` reads it), classified by their
  * key prefixes exactly as the table's writers lay them out. Items of unknown families are ignored; items of a known
  * family that lack its fields are counted in a warning.
  */

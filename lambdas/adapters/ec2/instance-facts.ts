@@ -86,8 +86,12 @@ export function instanceFactsFrom(
   if (resolvedRegion === undefined) {
     return { ok: false, error: `${id}: Placement.AvailabilityZone ${JSON.stringify(zone)} names no region` };
   }
+  if (instance.Tags !== undefined && !Array.isArray(instance.Tags)) {
+    return { ok: false, error: `${id}: Tags is not a list of {"Key": ..., "Value": ...} objects` };
+  }
   const tags: Record<string, string> = {};
   for (const tag of instance.Tags ?? []) {
+    if (typeof tag !== 'object' || tag === null) return { ok: false, error: `${id}: Tags holds a non-object entry` };
     if (typeof tag.Key === 'string') tags[tag.Key] = typeof tag.Value === 'string' ? tag.Value : '';
   }
   const launch = instance.LaunchTime;
@@ -130,12 +134,16 @@ export function instancesFromDocument(
   const instances: InstanceFacts[] = [];
   const errors: string[] = [];
   reservations.forEach((reservation, index) => {
-    const list = (reservation as { Instances?: unknown }).Instances;
+    const list = (reservation as { Instances?: unknown } | null)?.Instances;
     if (!Array.isArray(list)) {
       errors.push(`Reservations[${index}]: "Instances" is missing or not an array`);
       return;
     }
     for (const instance of list as DescribedInstance[]) {
+      if (typeof instance !== 'object' || instance === null || Array.isArray(instance)) {
+        errors.push(`Reservations[${index}]: an entry of "Instances" is not an object`);
+        continue;
+      }
       const result = instanceFactsFrom(instance, region);
       if (result.ok) instances.push(result.facts);
       else errors.push(result.error);

@@ -4,6 +4,7 @@ import {
   type IntensitySeries,
   type IntensityStats,
   REPORT_SCHEMA_VERSION,
+  type ReportComparison,
   type ReportDay,
   type ReportDayRegion,
   type ReportDispatchRegion,
@@ -351,7 +352,7 @@ export function buildReport(input: ReportInput, options: BuildReportOptions): Re
   }
 
   const allProviders = [...new Set(readings.map((r) => r.provider))].sort();
-  return {
+  const model: ReportModel = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     title: options.title ?? DEFAULT_REPORT_TITLE,
     generatedAt: options.generatedAt.toISOString(),
@@ -372,7 +373,123 @@ export function buildReport(input: ReportInput, options: BuildReportOptions): Re
       planned: decisions.filter((d) => d.action === 'planned' || (d.action === 'dispatched' && d.dryRun)).length,
     },
     rightsizing,
+    narrative: [],
     methodology: reportMethodology(input.source, input.accessPaths, allProviders),
     warnings,
   };
+  return { ...model, narrative: reportNarrative(model) };
+}
+
+const changePercent = (now: number, before: number): number | null =>
+  before === 0 ? null : ((now - before) / Math.abs(before)) * 100;
+
+/**
+ * `model` with the comparison against `previous` (the report of the period just before, of the same length) and a
+ * narrative that quotes it. Pure.
+ */
+export function withComparison(model: ReportModel, previous: ReportModel): ReportModel {
+  const avoided = (m: ReportModel) => m.totals.gCO2eAvoidedBySchedules + m.totals.gCO2eSavedByDispatch;
+  const comparison: ReportComparison = {
+    period: previous.period,
+    usdSaved: previous.totals.usdSaved,
+    gCO2eAvoided: avoided(previous),
+    stoppedInstanceHours: previous.totals.stoppedInstanceHours,
+    usdChangePercent: changePercent(model.totals.usdSaved, previous.totals.usdSaved),
+    gCO2eChangePercent: changePercent(avoided(model), avoided(previous)),
+  };
+  const withIt = { ...model, comparison };
+  return { ...withIt, narrative: reportNarrative(withIt) };
+}
+
+/** Grams for a sentence: `620 g`, `1.66 kg`, `3.25 t`. */
+function gramsText(grams: number): string {
+  const abs = Math.abs(grams);
+  const fixed = (value: number) =>
+    new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value);
+  if (abs < 1000) return `${Math.round(grams).toLocaleString('en-US')} g`;
+  if (abs < 1_000_000) return `${fixed(grams / 1000)} kg`;
+  return `${fixed(grams / 1_000_000)} t`;
+}
+
+const dollars = (usd: number) =>
+  new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2 }).format(usd);
+
+/**
+ * A short narrative of the report for a reader who will not read the tables: what was saved, how it compares with
+ * the previous period, what drove it, and what is not covered. Pure; every number comes from the model.
+ */
+export function reportNarrative(model: ReportModel): string[] {
+  const t = model.totals;
+  const avoided = t.gCO2eAvoidedBySchedules + t.gCO2eSavedByDispatch;
+  const span = `${model.period.from} to ${model.period.to} (${model.period.days} day${model.period.days === 1 ? '' : 's'})`;
+  const sentences: string[] = [];
+  if (model.backtest) {
+    const b = model.backtest;
+    const share =
+      b.shareOfOracle === undefined
+        ? ''
+        : `, ${Math.round(b.shareOfOracle * 1000) / 10}% of what perfect knowledge would have achieved`;
+    const savings =
+      b.savingsPercent === undefined ? '' : ` (${Math.round(b.savingsPercent * 10) / 10}% of the baseline's emissions)`;
+    if (b.scenario === 'pause') {
+      sentences.push(
+        `Simulated on historical grid data for ${span}: pausing the instance while the grid was above its threshold ` +
+          `would have avoided ${gramsText(avoided)} CO2e${savings} and ${dollars(t.usdSaved)} of compute, keeping it ` +
+          `stopped ${t.stoppedInstanceHours.toLocaleString('en-US', { maximumFractionDigits: 1 })} hours${share}.`,
+      );
+    } else if (b.scenario === 'dispatch') {
+      const top = b.destinations?.[0];
+      sentences.push(
+        `Simulated on historical grid data for ${span}: sending each job to the cleanest zone instead of running it at ` +
+          `home would have saved ${gramsText(avoided)} CO2e${savings}${share}.` +
+          (top ? ` Most jobs went to ${top.zone} (${top.policyJobs.toLocaleString('en-US')}).` : '') +
+          ' Dispatch moves work, it does not stop it, so it saves no compute dollars.',
+      );
+    } else {
+      sentences.push(
+        `Simulated on historical grid data for ${span}: starting the daily job at the cleanest forecast time in its ` +
+          `window would have saved ${gramsText(avoided)} CO2e${savings}${share}; it saves no compute dollars.`,
+      );
+    }
+    sentences.push('No instance was touched: these are the results of a replay, not of the deployed product.');
+    return sentences;
+  }
+  if (avoided === 0 && t.usdSaved === 0 && t.dispatchedJobs === 0) {
+    sentences.push(`From ${span} the table holds no savings: no instance was kept stopped and no job was dispatched.`);
+  } else {
+    sentences.push(
+      `From ${span} the scheduler kept instances stopped for ` +
+        `${t.stoppedInstanceHours.toLocaleString('en-US', { maximumFractionDigits: 1 })} instance-hours, saving ` +
+        `${dollars(t.usdSaved)} of on-demand compute and avoiding ${gramsText(t.gCO2eAvoidedBySchedules)} CO2e` +
+        (t.dispatchedJobs > 0
+          ? `; ${t.dispatchedJobs.toLocaleString('en-US')} dispatched job${t.dispatchedJobs === 1 ? '' : 's'} saved a further ${gramsText(t.gCO2eSavedByDispatch)}.`
+          : '.'),
+    );
+  }
+  const c = model.comparison;
+  if (c) {
+    const change = (value: number | null) =>
+      value === null ? 'against none' : `${value >= 0 ? 'up' : 'down'} ${Math.abs(Math.round(value * 10) / 10)}%`;
+    sentences.push(
+      `Against the previous ${c.period.days} days (${c.period.from} to ${c.period.to}): dollars saved ` +
+        `${change(c.usdChangePercent)} (${dollars(c.usdSaved)} then), CO2e avoided ${change(c.gCO2eChangePercent)} ` +
+        `(${gramsText(c.gCO2eAvoided)} then).`,
+    );
+  }
+  const best = [...model.regionSummaries].sort(
+    (a, b) => b.gCO2eAvoidedBySchedules + b.gCO2eSavedByDispatch - (a.gCO2eAvoidedBySchedules + a.gCO2eSavedByDispatch),
+  )[0];
+  if (best && best.gCO2eAvoidedBySchedules + best.gCO2eSavedByDispatch > 0 && model.regionSummaries.length > 1) {
+    sentences.push(
+      `${best.region} contributed most: ${gramsText(best.gCO2eAvoidedBySchedules + best.gCO2eSavedByDispatch)}.`,
+    );
+  }
+  if (t.rightsizingOpenCount > 0) {
+    sentences.push(
+      `${t.rightsizingOpenCount} open rightsizing recommendation${t.rightsizingOpenCount === 1 ? '' : 's'} would save ` +
+        `${dollars(t.rightsizingOpenMonthlyUsd)} and ${gramsText(t.rightsizingOpenMonthlyGCO2e)} CO2e a month more.`,
+    );
+  }
+  sentences.push('The CO2e figures count CPU energy only and are a lower bound (see the boundary statement).');
+  return sentences;
 }

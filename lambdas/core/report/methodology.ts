@@ -63,6 +63,17 @@ function tableSources(): string[] {
 }
 
 /**
+ * The reporting boundary, stated on every report (GHG Protocol terms): what the CO2e figures include and exclude.
+ */
+export const REPORT_BOUNDARY =
+  'Scope: electricity of the CPU of the EC2 instances this product schedules and of the jobs it dispatches, estimated ' +
+  'with the Cloud Carbon Footprint model at 50% CPU utilisation and the data centre PUE. Memory, storage, networking, ' +
+  'idle and embodied (manufacturing) emissions are not included, so every CO2e figure is a lower bound of the real ' +
+  'effect. Grid intensity is location-based (the average or marginal intensity of the grid where the energy is used, ' +
+  'from the providers below), not market-based: renewable energy certificates and power purchase agreements are not ' +
+  'taken into account. Dollars are on-demand Linux list prices (or configured overrides), not the bill.';
+
+/**
  * The methodology section of a report built from `source`.
  * @param accessPaths how the reader read the data (one line each)
  * @param providers providers of the readings in the report
@@ -90,5 +101,5 @@ export function reportMethodology(
     'Savings are estimates against the counterfactual of running; they are not a measured bill and do not include ' +
       'the product’s own running cost.',
   );
-  return { formulas: REPORT_FORMULAS, dataSources, notes };
+  return { boundary: REPORT_BOUNDARY, formulas: REPORT_FORMULAS, dataSources, notes };
 }

@@ -146,6 +146,11 @@ export interface ReportRightsizingItem {
 
 /** The methodology section: how each number is computed and where the data comes from. */
 export interface ReportMethodology {
+  /**
+   * What the figures cover and what they leave out (the reporting boundary): CPU energy of EC2 instances only, so a
+   * lower bound; location-based grid intensity.
+   */
+  readonly boundary: string;
   readonly formulas: readonly { readonly name: string; readonly text: string }[];
   readonly dataSources: readonly string[];
   readonly notes: readonly string[];
@@ -161,8 +166,26 @@ export interface ReportBacktest {
   readonly savingsPercent?: number;
   readonly oracleSavingsPercent?: number;
   readonly shareOfOracle?: number;
+  /** Jobs (or, for pause, instance-hours) the policy sent to each destination zone, most first. */
+  readonly destinations?: readonly {
+    readonly zone: string;
+    readonly policyJobs: number;
+    readonly oracleJobs: number;
+  }[];
   /** Every other scalar the result carried (forecast mode, zones, duration…), as text. */
   readonly parameters: readonly { readonly name: string; readonly value: string }[];
+}
+
+/** The same figures for the period of equal length just before the report's period. */
+export interface ReportComparison {
+  readonly period: { readonly from: string; readonly to: string; readonly days: number };
+  readonly usdSaved: number;
+  /** Avoided by schedules plus saved by dispatch, grams CO2e. */
+  readonly gCO2eAvoided: number;
+  readonly stoppedInstanceHours: number;
+  /** Change of this period against the previous one, percent; null when the previous one is 0. */
+  readonly usdChangePercent: number | null;
+  readonly gCO2eChangePercent: number | null;
 }
 
 /** The whole report. */
@@ -186,6 +209,10 @@ export interface ReportModel {
   readonly dispatchNotDispatched: { readonly deferred: number; readonly failed: number; readonly planned: number };
   readonly rightsizing: readonly ReportRightsizingItem[];
   readonly backtest?: ReportBacktest;
+  /** The previous period of the same length, when it was read. */
+  readonly comparison?: ReportComparison;
+  /** A few sentences for a reader: what was saved, how it compares, what drove it. */
+  readonly narrative: readonly string[];
   readonly methodology: ReportMethodology;
   /** Gaps in the data the reader of the report should know about. */
   readonly warnings: readonly string[];

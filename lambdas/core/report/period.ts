@@ -80,3 +80,28 @@ export function reportPeriod(from: string, to: string): ReportPeriod {
     endIso: new Date(lastMs + MS_PER_DAY).toISOString(),
   };
 }
+
+/**
+ * The period from `from` (included) to `to` (excluded), both `YYYY-MM-DD` UTC: `2026-11-01`, `2026-12-01` is
+ * November. The convention of every `--from`/`--to` of the CLI (and of a `from`/`to` query).
+ * @throws {InvalidReportPeriodError} when a date is not a calendar day, `to` is not after `from`, or the period is
+ *   longer than {@link MAX_REPORT_DAYS} days
+ */
+export function reportPeriodHalfOpen(from: string, to: string): ReportPeriod {
+  const startMs = dayStartMs('--from', from);
+  const endMs = dayStartMs('--to', to);
+  if (endMs <= startMs) {
+    throw new InvalidReportPeriodError(
+      `--to ${to} is not after --from ${from}; --to is excluded, so the period ${from} to ${to} holds no day`,
+    );
+  }
+  return reportPeriod(from, new Date(endMs - MS_PER_DAY).toISOString().slice(0, 10));
+}
+
+/** The period of the same number of days that ends where `period` starts (for the comparison with it). */
+export function previousReportPeriod(period: ReportPeriod): ReportPeriod {
+  const startMs = Date.parse(period.startIso);
+  const days = period.days.length;
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  return reportPeriod(day(startMs - days * MS_PER_DAY), day(startMs - MS_PER_DAY));
+}

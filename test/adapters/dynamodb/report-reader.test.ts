@@ -1,6 +1,7 @@
 import { ScanCommand as RawScanCommand } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseTableExport } from '../../../cli/report/table-export';
 import {
   DynamoReportReader,
   readingFromItem,
@@ -9,7 +10,6 @@ import {
 } from '../../../lambdas/adapters/dynamodb/report-reader';
 import { buildReport } from '../../../lambdas/core/report/build-report';
 import { reportPeriod } from '../../../lambdas/core/report/period';
-import { parseTableExport } from '../../../lambdas/core/report/table-export';
 import {
   EXPECTED,
   FIXTURE_PERIOD,

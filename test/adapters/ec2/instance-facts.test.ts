@@ -106,5 +106,38 @@ describe('Module: instance-facts', () => {
       expect(() => instancesFromDocument([])).toThrow(FleetDocumentError);
       expect(() => instancesFromDocument({ Instances: [] })).toThrow(/"Reservations" is missing/);
     });
+
+    it('reports an instance whose Tags is an object, or an entry that is not an object, instead of throwing', () => {
+      // Prepare
+      const placed = {
+        InstanceType: 'm5.large',
+        State: { Name: 'running' },
+        Placement: { AvailabilityZone: 'eu-central-1a' },
+      };
+
+      // Act
+      const read = instancesFromDocument({
+        Reservations: [
+          null,
+          {
+            Instances: [
+              { InstanceId: 'i-obj', ...placed, Tags: { Schedule: 'office-hours' } },
+              { InstanceId: 'i-null-tag', ...placed, Tags: [null] },
+              'i-string',
+              { InstanceId: 'i-ok', ...placed, Tags: [{ Key: 'Schedule', Value: 'office-hours' }] },
+            ],
+          },
+        ],
+      });
+
+      // Assess
+      expect(read.instances.map((i) => i.instanceId)).toEqual(['i-ok']);
+      expect(read.errors).toEqual([
+        'Reservations[0]: "Instances" is missing or not an array',
+        'i-obj: Tags is not a list of {"Key": ..., "Value": ...} objects',
+        'i-null-tag: Tags holds a non-object entry',
+        'Reservations[1]: an entry of "Instances" is not an object',
+      ]);
+    });
   });
 });
