@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CliContext } from '../../cli/context';
 import { main } from '../../cli/main';
@@ -15,6 +15,7 @@ import {
   REGION_A,
   REGION_B,
 } from '../fixtures/report/table-fixture';
+import { launchChromium, skipWithoutChromium } from '../support/chromium';
 import { createTestTable } from '../support/dynamodb';
 
 /**
@@ -22,19 +23,6 @@ import { createTestTable } from '../support/dynamodb';
  * /usr/bin/chromium is absent and CHROMIUM_UNAVAILABLE is set (.ci/run sets it, with a warning, only when Debian's
  * chromium package could not be installed); otherwise a missing Chromium fails the test with a clear message.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const haveChromium = existsSync(CHROMIUM);
-const mayLackChromium = process.env.CHROMIUM_UNAVAILABLE === 'true' || process.env.CI !== 'true';
 /** A copy of the screenshot kept for people to look at. */
 const SCREENSHOT_COPY = '/tmp/report-screenshot.png';
 
@@ -62,7 +50,7 @@ let htmlPath: string;
 let browser: Browser | undefined;
 let table: Awaited<ReturnType<typeof createTestTable>>;
 
-describe.skipIf(!haveChromium && mayLackChromium)('Module: report HTML in Chromium', () => {
+describe.skipIf(skipWithoutChromium)('Module: report HTML in Chromium', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'report-browser-'));
     htmlPath = join(dir, 'report.html');
@@ -93,12 +81,7 @@ describe.skipIf(!haveChromium && mayLackChromium)('Module: report HTML in Chromi
       ctx,
     );
     if (code !== 0) throw new Error(`report exited ${code}`);
-    if (!haveChromium) {
-      throw new Error(
-        `CI=true but ${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium) so the HTML report is tested in a browser`,
-      );
-    }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

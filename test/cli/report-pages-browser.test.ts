@@ -3,13 +3,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chartJsSource } from '../../cli/commands/report';
 import { renderReportHtml } from '../../cli/report/html';
 import { buildReport } from '../../lambdas/core/report/build-report';
 import { reportPeriodHalfOpen } from '../../lambdas/core/report/period';
 import { emptyReportInput } from '../../lambdas/core/report/report-input';
+import { launchChromium, skipWithoutChromium } from '../support/chromium';
 
 /**
  * The report pages as a reader sees them, in Debian's headless Chromium: the backtest report, the dispatch report,
@@ -17,19 +18,6 @@ import { emptyReportInput } from '../../lambdas/core/report/report-input';
  * print (A4, every column on the page). Screenshots and the first PDF page are copied to /tmp/report-pages/ for
  * people to look at.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const haveChromium = existsSync(CHROMIUM);
-const mayLackChromium = process.env.CHROMIUM_UNAVAILABLE === 'true' || process.env.CI !== 'true';
 const REPO = join(import.meta.dirname, '../..');
 const BIN = join(REPO, 'cli/bin.mjs');
 const KEEP = '/tmp/report-pages';
@@ -86,12 +74,11 @@ async function printed(page: Page, name: string): Promise<number> {
   return readFileSync(pdf).length;
 }
 
-describe.skipIf(!haveChromium && mayLackChromium)('Report pages in Chromium (screen and print)', () => {
+describe.skipIf(skipWithoutChromium)('Report pages in Chromium (screen and print)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'report-pages-'));
     execFileSync('mkdir', ['-p', KEEP]);
-    if (!haveChromium) throw new Error(`CI=true but ${CHROMIUM} is missing: apt-get install -y chromium`);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

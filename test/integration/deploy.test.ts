@@ -12,6 +12,7 @@ import {
   cdkOrThrow,
   clientConfig,
   type DeployedStack,
+  deployAssembly,
   readDeployment,
   synthAndDeploy,
 } from './support/deployment';
@@ -200,22 +201,7 @@ describe('Integration: the default configuration deploys, redeploys as a no-op a
   });
 
   it('a second deploy of the same assembly changes nothing', async () => {
-    const run = await cdkOrThrow(
-      [
-        'deploy',
-        '--all',
-        '--app',
-        assemblyDir,
-        '--require-approval',
-        'never',
-        '--concurrency',
-        '1',
-        '--method',
-        'direct',
-      ],
-      endpoint,
-      account,
-    );
+    const run = await deployAssembly(assemblyDir, endpoint, account);
     const output = run.stderr + run.stdout;
     for (const stack of stacks) expect(output).toContain(`${stack.stackName} (no changes)`);
   });

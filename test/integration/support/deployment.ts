@@ -122,6 +122,29 @@ export async function cdkOrThrow(args: readonly string[], endpoint: string, acco
   return run;
 }
 
+/**
+ * `cdk deploy --all` of an already synthesized assembly into moto: one stack at a time (moto leaves concurrent
+ * deployments in one region in REVIEW_IN_PROGRESS) and without change sets (moto's change sets lose stack outputs).
+ */
+export async function deployAssembly(assemblyDir: string, endpoint: string, account: AccountCredentials) {
+  return await cdkOrThrow(
+    [
+      'deploy',
+      '--all',
+      '--app',
+      assemblyDir,
+      '--require-approval',
+      'never',
+      '--concurrency',
+      '1',
+      '--method',
+      'direct',
+    ],
+    endpoint,
+    account,
+  );
+}
+
 /** The regions of every stack in a cloud assembly (from its manifest). */
 export function assemblyRegions(assemblyDir: string): string[] {
   const manifest = JSON.parse(readFileSync(join(assemblyDir, 'manifest.json'), 'utf8')) as {
@@ -154,22 +177,7 @@ export async function synthAndDeploy(
   await cdkOrThrow(['bootstrap', ...environments, '--app', assemblyDir], endpoint, account);
   const bootstrapMs = Date.now() - t;
   t = Date.now();
-  const deploy = await cdkOrThrow(
-    [
-      'deploy',
-      '--all',
-      '--app',
-      assemblyDir,
-      '--require-approval',
-      'never',
-      '--concurrency',
-      '1',
-      '--method',
-      'direct',
-    ],
-    endpoint,
-    account,
-  );
+  const deploy = await deployAssembly(assemblyDir, endpoint, account);
   return { synthMs, bootstrapMs, deployMs: Date.now() - t, deployOutput: deploy.stderr + deploy.stdout };
 }
 
