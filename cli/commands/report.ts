@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import { dirname, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DynamoReportReader, reportInputFromItems } from '../../lambdas/adapters/dynamodb/report-reader';
-import { documentClient, TABLE_NAME_ENV } from '../../lambdas/adapters/dynamodb/table';
+import { documentClient } from '../../lambdas/adapters/dynamodb/table';
+import { TABLE_NAME_ENV } from '../../lambdas/contract';
 import {
   backtestPeriod,
   InvalidBacktestResultError,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { METRICS } from '../../../lambdas/core/metrics-catalog';
+import { METRICS } from '../../../lambdas/contract';
 import {
   alarmMetrics,
   customMetricSeries,
