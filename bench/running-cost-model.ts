@@ -1,4 +1,4 @@
-import { METRICS, type MetricName, TOTAL_PERIODS } from '../lambdas/core/metrics-catalog';
+import { METRICS, type MetricName, TOTAL_PERIODS } from '../lambdas/contract';
 
 /**
  * The product's own monthly running cost (Lambda, DynamoDB, CloudWatch), from measured or stated usage and the
@@ -80,8 +80,8 @@ export const UNIT_PRICES = {
   },
 } as const satisfies Record<string, RegionUnitPrices>;
 
-/** Hours in an average month (365.25 × 24 ÷ 12). */
-export const HOURS_PER_MONTH = 730.5;
+/** Hours in a month (730, the AWS pricing convention: lambdas/core/accounting/units.ts). */
+export { HOURS_PER_MONTH } from '../lambdas/core/accounting/units';
 
 /** One Lambda function's monthly load. */
 export interface FunctionLoad {
@@ -272,7 +272,7 @@ const JOB_OUTCOMES = 2; // ok, error
  * Custom metric series (unique namespace × name × dimension values) the product can publish, by metric: fleet size
  * never enters, only the deployment's regions, providers, actions and states. Counts every series that can appear
  * (an upper bound: CloudWatch bills a series only for the hours it receives data). Every metric of
- * lambdas/core/metrics-catalog.ts needs a rule here (the type and a runtime check make a new metric fail loudly).
+ * lambdas/contract/metrics.ts needs a rule here (the type and a runtime check make a new metric fail loudly).
  */
 export function customMetricSeries(shape: DeploymentShape): { total: number; byMetric: Record<string, number> } {
   const perMetric: Record<MetricName, number> = {

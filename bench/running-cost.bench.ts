@@ -5,6 +5,7 @@ import { HISTORY_RETENTION_DAYS, InMemoryInstanceStateStore } from '../lambdas/a
 import { InMemoryLease } from '../lambdas/adapters/dynamodb/lease';
 import { InMemorySavingsStore } from '../lambdas/adapters/dynamodb/savings-store';
 import { InMemoryFleet } from '../lambdas/adapters/ec2/in-memory-fleet';
+import { LAMBDA_TASK_ROOT_ENV, TABLE_NAME_ENV } from '../lambdas/contract';
 import { snapshotPriceBook } from '../lambdas/core/accounting/price-book';
 import type { CarbonLookup } from '../lambdas/core/carbon/lookup';
 import { resolveConfig } from '../lambdas/core/config/resolve';
@@ -18,8 +19,7 @@ import type {
   SavingsIncrement,
   SavingsStore,
 } from '../lambdas/core/scheduler/ports';
-import { createSchedulerHandler } from '../lambdas/handlers/scheduler';
-import { LAMBDA_TASK_ROOT_ENV } from '../lambdas/handlers/shared/function-config';
+import { createSchedulerHandler, schedulerWiringFromEnvironment } from '../lambdas/handlers/scheduler';
 import { writeFunctionConfig } from '../lib/function-config';
 import { fakeCarbonLookup } from './fake-carbon';
 import type { BenchFigure } from './figure';
@@ -257,13 +257,12 @@ function environment(size: number, latency: boolean): Environment {
   } as never);
   const metrics = new Metrics({ namespace: 'CarbonAwareScheduler', serviceName: 'scheduler' });
   let at = '';
-  const handler = createSchedulerHandler({
-    env: { [LAMBDA_TASK_ROOT_ENV]: dirname(writeFunctionConfig(resolveConfig(CONFIG))) },
-    clock: () => new Date(at),
-    ports: () => ports,
-    metrics,
-    logger,
-  });
+  const handler = createSchedulerHandler(
+    schedulerWiringFromEnvironment(
+      { [LAMBDA_TASK_ROOT_ENV]: dirname(writeFunctionConfig(resolveConfig(CONFIG))), [TABLE_NAME_ENV]: 'bench' },
+      { clock: () => new Date(at), ports: () => ports, telemetry: { metrics, logger } },
+    ),
+  );
   return {
     meter,
     ec2,
@@ -272,7 +271,7 @@ function environment(size: number, latency: boolean): Environment {
       const before = ec2.calls.length;
       const started = performance.now();
       const { value, bytes, lines } = await captureStdout(() =>
-        handler({ time }, { awsRequestId: `bench-${time}`, getRemainingTimeInMillis: () => 300_000 }),
+        handler({}, { awsRequestId: `bench-${time}`, getRemainingTimeInMillis: () => 300_000 }),
       );
       const wallMs = performance.now() - started;
       ec2.settle();

@@ -2,11 +2,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FUNCTION_CONFIG_FILE } from '../lambdas/contract';
 import { configToInput } from '../lambdas/core/config/resolve';
 import type { Config } from '../lambdas/core/config/schema';
-import { FUNCTION_CONFIG_FILE } from '../lambdas/handlers/shared/function-config';
-
-export { FUNCTION_CONFIG_FILE } from '../lambdas/handlers/shared/function-config';
 
 /**
  * Write the validated configuration, as the user wrote it (`configToInput`), to a file that synth copies into the

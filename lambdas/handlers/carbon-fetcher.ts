@@ -1,30 +1,49 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
 import { buildProviders } from '../adapters/carbon/build-providers';
-import { publishCarbonMetrics } from '../adapters/carbon/carbon-metrics';
-import { providerEndpointsFromEnv } from '../adapters/carbon/endpoints';
+import { type ProviderEndpoints, providerEndpointsFromEnv } from '../adapters/carbon/endpoints';
 import type { HttpOptions } from '../adapters/carbon/http-client';
 import { WattTimeTokenCache } from '../adapters/carbon/watttime-token-cache';
 import { DynamoCarbonStore } from '../adapters/dynamodb/carbon-store';
-import { documentClient, TABLE_NAME_ENV } from '../adapters/dynamodb/table';
+import { documentClient } from '../adapters/dynamodb/table';
+import { publishMetrics } from '../adapters/metrics/publish';
 import {
   loadProviderCredentials,
   powertoolsSecretReader,
   type SecretReader,
 } from '../adapters/secrets/provider-credentials';
+import { SCHEDULED_EVENT_DETAIL_TYPE, SCHEDULED_EVENT_SOURCE, TABLE_NAME_ENV } from '../contract';
+import { carbonMetrics } from '../core/carbon/carbon-metrics';
 import type { CarbonStore } from '../core/carbon/carbon-store';
 import { fetchCarbon, type UnavailableProvider } from '../core/carbon/fetch-carbon';
 import { ageSeconds } from '../core/carbon/freshness';
 import type { CarbonReading, ProviderName, ReadingOrigin, Signal } from '../core/carbon/reading';
 import { type Clock, systemClock } from '../core/clock';
 import type { Config } from '../core/config/schema';
-import { baseEventSchema, parseEvent } from './shared/events';
+import { type Environment, requiredVariable } from './shared/environment';
+import { consoleEventSchema, isEventBridgeEvent, parseEvent, parseEventBridgeEvent, runMode } from './shared/events';
 import { loadFunctionConfig } from './shared/function-config';
-import { logger as sharedLogger, metrics as sharedMetrics } from './shared/powertools';
+import { defaultTelemetry, oncePerContainer, type Telemetry } from './shared/telemetry';
 
-/** The carbon fetcher accepts the base event: `{ "dryRun"?: boolean, "at"?: ISO-8601 }` (EventBridge sends neither). */
-export const carbonFetcherEventSchema = baseEventSchema;
+/** The fetcher's console event: `{ "dryRun"?: boolean, "at"?: ISO-8601 }` (`at` on dry runs only). */
+export type CarbonFetcherEvent = z.output<typeof consoleEventSchema>;
+
+/**
+ * Parse a fetcher event: the scheduled event of its EventBridge rule (Powertools' EventBridge envelope; a real run
+ * at the current time), or the console event.
+ * @throws {InvalidEventError} naming each bad field
+ */
+export function parseCarbonFetcherEvent(event: unknown): CarbonFetcherEvent {
+  if (isEventBridgeEvent(event)) {
+    parseEventBridgeEvent(event, {
+      source: SCHEDULED_EVENT_SOURCE,
+      detailType: SCHEDULED_EVENT_DETAIL_TYPE,
+      detail: z.record(z.string(), z.unknown()),
+    });
+    return {};
+  }
+  return parseEvent(consoleEventSchema, event);
+}
 
 /** One region of the fetcher's summary. */
 export interface CarbonFetcherRegion {
@@ -81,25 +100,65 @@ export class CarbonCacheWriteError extends Error {
   }
 }
 
-/** What the handler is wired with; tests replace any part. */
-export interface CarbonFetcherDeps {
-  /** Environment: `LAMBDA_TASK_ROOT` (holds the bundled `config.json`), `TABLE_NAME`, provider base URLs. */
-  readonly env: Readonly<Record<string, string | undefined>>;
+/** What the handler is wired with: built once per container by {@link carbonFetcherWiringFromEnvironment}. */
+export interface CarbonFetcherWiring {
+  readonly config: Config;
   readonly clock: Clock;
-  /** The cache for a config (default: DynamoDB table `TABLE_NAME`). */
-  readonly store: (config: Config) => CarbonStore;
-  /** Reads Secrets Manager secrets (default: Powertools `getSecret`, cached 5 minutes). */
+  readonly telemetry: Telemetry;
+  /** The cache of readings and forecasts (the state table). */
+  readonly store: CarbonStore;
+  /** Reads Secrets Manager secrets (Powertools `getSecret`, cached 5 minutes). */
   readonly readSecret: SecretReader;
-  readonly metrics: Metrics;
-  readonly logger: Logger;
+  /** Base URLs of the providers (the public endpoints unless the environment overrides them). */
+  readonly endpoints: ProviderEndpoints;
   /** Overrides of the HTTP behaviour (tests inject `sleep`, `random`). */
   readonly http?: Partial<HttpOptions>;
   /** WattTime tokens, kept across invocations. */
   readonly tokenCache: WattTimeTokenCache;
 }
 
-const moduleTokenCache = new WattTimeTokenCache();
-let moduleDocumentClient: DynamoDBDocumentClient | undefined;
+/** Replacements for tests and local runs. */
+export interface CarbonFetcherWiringOverrides {
+  readonly doc?: DynamoDBDocumentClient;
+  /** Replaces the DynamoDB cache. */
+  readonly store?: CarbonStore;
+  readonly readSecret?: SecretReader;
+  readonly clock?: Clock;
+  readonly telemetry?: Telemetry;
+  readonly http?: Partial<HttpOptions>;
+  readonly tokenCache?: WattTimeTokenCache;
+}
+
+/**
+ * Wire the fetcher from its environment, once per container: `LAMBDA_TASK_ROOT` (the bundled `config.json`),
+ * `TABLE_NAME`, and the optional provider base URLs (`ELECTRICITYMAPS_API_URL`, `WATTTIME_API_URL`,
+ * `UK_CARBON_INTENSITY_API_URL`).
+ * @throws {ConfigError} when `config.json` is missing or invalid
+ * @throws {EnvironmentError} when `TABLE_NAME` is not set
+ * @throws {InvalidEndpointError} when a base URL is not an http(s) URL
+ */
+export function carbonFetcherWiringFromEnvironment(
+  env: Environment = process.env,
+  overrides: CarbonFetcherWiringOverrides = {},
+): CarbonFetcherWiring {
+  const config = loadFunctionConfig(env);
+  const tableName = requiredVariable(env, TABLE_NAME_ENV, 'the state table name');
+  const endpoints = providerEndpointsFromEnv(env);
+  return {
+    config,
+    clock: overrides.clock ?? systemClock,
+    telemetry: overrides.telemetry ?? defaultTelemetry(),
+    store:
+      overrides.store ??
+      new DynamoCarbonStore(overrides.doc ?? documentClient(), tableName, {
+        ttlMinutes: config.carbon.cacheTtlMinutes,
+      }),
+    readSecret: overrides.readSecret ?? powertoolsSecretReader(),
+    endpoints,
+    ...(overrides.http ? { http: overrides.http } : {}),
+    tokenCache: overrides.tokenCache ?? new WattTimeTokenCache(),
+  };
+}
 
 /** Time providers may take in this invocation: the Lambda's remaining time minus {@link FINISH_RESERVE_MS}. */
 function providerBudgetMs(context: FetcherContext | undefined): number {
@@ -108,38 +167,24 @@ function providerBudgetMs(context: FetcherContext | undefined): number {
   return Math.max(1000, remaining - FINISH_RESERVE_MS);
 }
 
-function defaultDeps(): CarbonFetcherDeps {
-  return {
-    env: process.env,
-    clock: systemClock,
-    store: (config) => {
-      const tableName = process.env[TABLE_NAME_ENV];
-      if (!tableName) throw new Error(`${TABLE_NAME_ENV} is not set; the carbon fetcher needs the state table`);
-      moduleDocumentClient ??= documentClient();
-      return new DynamoCarbonStore(moduleDocumentClient, tableName, { ttlMinutes: config.carbon.cacheTtlMinutes });
-    },
-    readSecret: powertoolsSecretReader(),
-    metrics: sharedMetrics,
-    logger: sharedLogger,
-    tokenCache: moduleTokenCache,
-  };
-}
-
 /**
  * Build the carbon fetcher handler: parse the event, read credentials, fetch every `config.carbonRegions` region
  * through the fallback chain (live → last good cached → static), store live readings and forecasts (not in a dry
- * run), publish EMF metrics (not in a dry run) and return a summary per region.
+ * run), publish EMF metrics (not in a dry run) and return a summary per region. A dry run (event or config
+ * `dryRun`) fetches and reports only; `at` is accepted on dry runs only. A failing provider is an operational
+ * failure: the region falls back, and the result and the log say why.
  *
- * @throws {InvalidEventError} for a malformed event, {ConfigError} when the bundled `config.json` is missing or invalid,
- *   {CarbonCacheWriteError} when the table could not be written (after the metrics were published)
+ * @throws {InvalidEventError} for a malformed event, or `at` on a real run
+ * @throws {CarbonCacheWriteError} when the table could not be written (after logging and publishing the metrics),
+ *   so the function's Errors alarm fires
  */
-export function createCarbonFetcherHandler(overrides: Partial<CarbonFetcherDeps> = {}) {
+export function createCarbonFetcherHandler(wiring: CarbonFetcherWiring | (() => CarbonFetcherWiring)) {
   return async (event: unknown, context?: FetcherContext): Promise<CarbonFetcherResult> => {
-    const deps = { ...defaultDeps(), ...overrides };
-    const parsed = parseEvent(carbonFetcherEventSchema, event);
-    const dryRun = parsed.dryRun ?? false;
-    const now = parsed.at ? new Date(parsed.at) : deps.clock();
-    const config = loadFunctionConfig(deps.env);
+    const parsed = parseCarbonFetcherEvent(event);
+    const deps = typeof wiring === 'function' ? wiring() : wiring;
+    const { config, telemetry } = deps;
+    const logger = telemetry.logger;
+    const { dryRun, now } = runMode(parsed, config, deps.clock);
     const carbon = config.carbon;
 
     const { credentials, unavailable: secretProblems } = await loadProviderCredentials(carbon.secrets, deps.readSecret);
@@ -152,7 +197,7 @@ export function createCarbonFetcherHandler(overrides: Partial<CarbonFetcherDeps>
     const { providers, unavailable } = buildProviders({
       order: carbon.providers,
       credentials,
-      endpoints: providerEndpointsFromEnv(deps.env),
+      endpoints: deps.endpoints,
       http: {
         timeoutMs: carbon.requestTimeoutMs,
         maxRetries: carbon.maxRetries,
@@ -165,7 +210,7 @@ export function createCarbonFetcherHandler(overrides: Partial<CarbonFetcherDeps>
       ...(carbon.ukRegionId !== undefined ? { ukRegionId: carbon.ukRegionId } : {}),
     });
 
-    const result = await fetchCarbon(config.carbonRegions, providers, deps.store(config), now, {
+    const result = await fetchCarbon(config.carbonRegions, providers, deps.store, now, {
       zoneOverrides: carbon.zoneOverrides,
       concurrency: carbon.concurrency,
       includeForecasts: true,
@@ -216,18 +261,18 @@ export function createCarbonFetcherHandler(overrides: Partial<CarbonFetcherDeps>
     const forecastProblems = [
       ...new Set(summary.regions.flatMap((r) => (r.forecastFailure ? [r.forecastFailure] : []))),
     ];
-    if (forecastProblems.length > 0) deps.logger.warn('carbon forecast unavailable', { reasons: forecastProblems });
-    if (result.cacheReadError) deps.logger.error('carbon cache unreadable', { error: result.cacheReadError });
+    if (forecastProblems.length > 0) logger.warn('carbon forecast unavailable', { reasons: forecastProblems });
+    if (result.cacheReadError) logger.error('carbon cache unreadable', { error: result.cacheReadError });
     for (const region of summary.regions) {
       if (region.origin !== 'live') {
-        deps.logger.warn('carbon fallback', {
+        logger.warn('carbon fallback', {
           region: region.region,
           origin: region.origin,
           fallbackReason: region.fallbackReason,
         });
       }
     }
-    deps.logger.info('carbon fetch finished', {
+    logger.info('carbon fetch finished', {
       dryRun,
       regions: summary.regions.length,
       live: result.liveReadings.length,
@@ -237,9 +282,9 @@ export function createCarbonFetcherHandler(overrides: Partial<CarbonFetcherDeps>
       unavailable,
     });
 
-    if (!dryRun) publishCarbonMetrics(deps.metrics, result, now, used);
+    if (!dryRun) publishMetrics(telemetry.metrics, carbonMetrics(result, now, used));
     if (result.storeErrors.length > 0) {
-      deps.logger.error('carbon cache write failed', { storeErrors: result.storeErrors });
+      logger.error('carbon cache write failed', { storeErrors: result.storeErrors });
       throw new CarbonCacheWriteError(result.storeErrors);
     }
     return summary;
@@ -247,4 +292,4 @@ export function createCarbonFetcherHandler(overrides: Partial<CarbonFetcherDeps>
 }
 
 /** Lambda entry point (EventBridge rule every `carbon.fetchIntervalMinutes`, or a console test event). */
-export const handler = createCarbonFetcherHandler();
+export const handler = createCarbonFetcherHandler(oncePerContainer(() => carbonFetcherWiringFromEnvironment()));

@@ -1,35 +1,54 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { DynamoJobStore } from '../adapters/dynamodb/job-store';
-import { documentClient, TABLE_NAME_ENV } from '../adapters/dynamodb/table';
-import { addCatalogMetric } from '../adapters/metrics/catalog-metric';
+import { documentClient } from '../adapters/dynamodb/table';
+import { publishMetrics } from '../adapters/metrics/publish';
+import { DISPATCH_EVENT_SOURCE, JOB_COMPLETED_DETAIL_TYPE, TABLE_NAME_ENV } from '../contract';
 import { type Clock, systemClock } from '../core/clock';
+import type { Config } from '../core/config/schema';
 import { type JobCompletion, jobCompletionSchema } from '../core/dispatch/job-completion';
 import type { JobStore } from '../core/dispatch/ports';
-import { DISPATCH_EVENT_SOURCE, JOB_COMPLETED_DETAIL_TYPE } from './shared/dispatch-env';
-import { parseEvent } from './shared/events';
-import { logger, metrics } from './shared/powertools';
+import { type Environment, requiredVariable } from './shared/environment';
+import { isEventBridgeEvent, parseEvent, parseEventBridgeEvent } from './shared/events';
+import { loadFunctionConfig } from './shared/function-config';
+import { defaultTelemetry, oncePerContainer, type Telemetry } from './shared/telemetry';
 
 /**
- * The recorder's event: an EventBridge `carbon-aware-scheduler` / `JobCompleted` event put by a worker, or
- * `{ "dryRun": true, "detail"?: {...} }` from the console (validates, writes nothing).
+ * The recorder's direct (console) event: `{ "dryRun": true, "detail"?: {...} }` validates a completion and writes
+ * nothing; `{ "detail": {...} }` records it like a `JobCompleted` event.
  */
-export const outcomeEventSchema = z
-  .object({
-    source: z
-      .literal(DISPATCH_EVENT_SOURCE, { error: `source must be ${JSON.stringify(DISPATCH_EVENT_SOURCE)}` })
-      .optional(),
-    'detail-type': z
-      .literal(JOB_COMPLETED_DETAIL_TYPE, { error: `detail-type must be ${JSON.stringify(JOB_COMPLETED_DETAIL_TYPE)}` })
-      .optional(),
-    detail: jobCompletionSchema.optional(),
-    dryRun: z.boolean().optional(),
-  })
+const recorderConsoleEventSchema = z
+  .object({ detail: jobCompletionSchema.optional(), dryRun: z.boolean().optional() })
+  .strict()
   .superRefine((event, ctx) => {
     if (event.dryRun !== true && event.detail === undefined) {
       ctx.addIssue({ code: 'custom', path: ['detail'], message: 'detail (the job completion) is required' });
     }
   });
+
+/** A parsed recorder event: the completion (absent only on a console dry run) and whether the event asked for a dry run. */
+export interface RecorderEvent {
+  readonly completion?: JobCompletion;
+  readonly dryRun: boolean;
+}
+
+/**
+ * Parse a recorder event: an EventBridge `carbon-aware-scheduler` / `JobCompleted` event put by a worker (Powertools'
+ * EventBridge envelope; the completion is its `detail`), or the console event.
+ * @throws {InvalidEventError} naming each bad field
+ */
+export function parseDispatchOutcomeRecorderEvent(event: unknown): RecorderEvent {
+  if (isEventBridgeEvent(event)) {
+    const { detail } = parseEventBridgeEvent(event, {
+      source: DISPATCH_EVENT_SOURCE,
+      detailType: JOB_COMPLETED_DETAIL_TYPE,
+      detail: jobCompletionSchema,
+    });
+    return { completion: detail, dryRun: false };
+  }
+  const parsed = parseEvent(recorderConsoleEventSchema, event);
+  return { dryRun: parsed.dryRun === true, ...(parsed.detail ? { completion: parsed.detail } : {}) };
+}
 
 /** What the recorder returns. */
 export interface RecorderResponse {
@@ -39,51 +58,72 @@ export interface RecorderResponse {
 }
 
 /** What the recorder is wired with. */
-export interface RecorderWiring {
+export interface DispatchOutcomeRecorderWiring {
+  readonly config: Config;
   readonly store: JobStore;
   readonly clock: Clock;
+  readonly telemetry: Telemetry;
 }
 
-/** @throws {Error} when TABLE_NAME is not set */
-export function recorderWiringFromEnvironment(
-  env: Readonly<Record<string, string | undefined>> = process.env,
-  overrides: { doc?: DynamoDBDocumentClient; clock?: Clock } = {},
-): RecorderWiring {
-  const tableName = env[TABLE_NAME_ENV];
-  if (!tableName) throw new Error(`environment variable ${TABLE_NAME_ENV} is not set; expected the state table name`);
+/**
+ * Wire the recorder from its environment, once per container: `LAMBDA_TASK_ROOT` (the bundled `config.json`) and
+ * `TABLE_NAME`.
+ * @throws {ConfigError} when `config.json` is missing or invalid
+ * @throws {EnvironmentError} when `TABLE_NAME` is not set
+ */
+export function dispatchOutcomeRecorderWiringFromEnvironment(
+  env: Environment = process.env,
+  overrides: { doc?: DynamoDBDocumentClient; clock?: Clock; telemetry?: Telemetry } = {},
+): DispatchOutcomeRecorderWiring {
+  const config = loadFunctionConfig(env);
+  const tableName = requiredVariable(env, TABLE_NAME_ENV, 'the state table name');
   return {
+    config,
     store: new DynamoJobStore(overrides.doc ?? documentClient(), tableName),
     clock: overrides.clock ?? systemClock,
+    telemetry: overrides.telemetry ?? defaultTelemetry(),
   };
 }
 
 /**
- * Build the outcome recorder: store the completion a worker reported as `JOB#<jobId>` / `OUTCOME` (an overwrite,
- * so EventBridge's at-least-once delivery is harmless) and count it (EMF `JobsCompleted` by Outcome and Region).
+ * Build the outcome recorder: store the completion a worker reported as `JOB#<jobId>` / `OUTCOME` and count it
+ * (EMF `JobsCompleted` by Outcome and Region). A dry run (console `dryRun` or config `dryRun`) validates and writes
+ * nothing. The recorder has no `at`: it decides nothing by time.
+ *
+ * When the outcome cannot be written, the handler logs and rethrows: the event is the only copy of the outcome,
+ * so Lambda's asynchronous retries, and then the dead-letter queue, must keep it (docs/architecture.md, "Errors").
+ *
+ * @throws {InvalidEventError} for a malformed event (nothing written)
  */
-export function createRecorderHandler(wiring: () => RecorderWiring): (event: unknown) => Promise<RecorderResponse> {
+export function createDispatchOutcomeRecorderHandler(
+  wiring: DispatchOutcomeRecorderWiring | (() => DispatchOutcomeRecorderWiring),
+): (event: unknown) => Promise<RecorderResponse> {
   return async (event) => {
-    const parsed = parseEvent(outcomeEventSchema, event);
-    if (parsed.dryRun === true) {
-      return { recorded: false, dryRun: true, ...(parsed.detail ? { outcome: parsed.detail } : {}) };
+    const parsed = parseDispatchOutcomeRecorderEvent(event);
+    const wired = typeof wiring === 'function' ? wiring() : wiring;
+    const { logger, metrics } = wired.telemetry;
+    const outcome = parsed.completion;
+    if (parsed.dryRun || wired.config.dryRun || !outcome) {
+      return { recorded: false, dryRun: true, ...(outcome ? { outcome } : {}) };
     }
-    const outcome = parsed.detail!;
-    const wired = wiring();
-    await wired.store.putOutcome(outcome, wired.clock());
+    try {
+      await wired.store.putOutcome(outcome, wired.clock());
+    } catch (error) {
+      logger.error('the job outcome could not be recorded; the event will be retried', {
+        jobId: outcome.jobId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      throw error;
+    }
     logger.info('job outcome recorded', { outcome });
-    addCatalogMetric(
-      metrics.singleMetric().addDimensions({ Outcome: outcome.outcome, Region: outcome.region }),
-      'JobsCompleted',
-      1,
-    );
+    publishMetrics(metrics, [
+      { name: 'JobsCompleted', value: 1, dimensions: { Outcome: outcome.outcome, Region: outcome.region } },
+    ]);
     return { recorded: true, dryRun: false, outcome };
   };
 }
 
-let wired: RecorderWiring | undefined;
-
-/** The outcome recorder Lambda (home region), target of the `JobCompleted` rule on the default bus. */
-export const handler = createRecorderHandler(() => {
-  wired ??= recorderWiringFromEnvironment();
-  return wired;
-});
+/** The outcome recorder Lambda (home region), target of the `JobCompleted` rule. */
+export const handler = createDispatchOutcomeRecorderHandler(
+  oncePerContainer(() => dispatchOutcomeRecorderWiringFromEnvironment()),
+);

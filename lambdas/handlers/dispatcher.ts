@@ -4,32 +4,39 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { DynamoCarbonStore } from '../adapters/dynamodb/carbon-store';
 import { DynamoJobStore } from '../adapters/dynamodb/job-store';
-import { documentClient, TABLE_NAME_ENV } from '../adapters/dynamodb/table';
+import { documentClient } from '../adapters/dynamodb/table';
 import { LambdaWorkerInvoker } from '../adapters/lambda/worker-invoker';
-import { addCatalogMetric } from '../adapters/metrics/catalog-metric';
+import { publishMetrics } from '../adapters/metrics/publish';
 import { EventBridgeDeferralScheduler } from '../adapters/scheduler/deferral-scheduler';
+import {
+  DISPATCH_EVENT_SOURCE,
+  DISPATCH_SCHEDULE_GROUP_ENV,
+  DISPATCH_SCHEDULER_ROLE_ARN_ENV,
+  DISPATCHER_FUNCTION_ARN_ENV,
+  JOB_REQUESTED_DETAIL_TYPE,
+  type MetricDatum,
+  TABLE_NAME_ENV,
+  WORKER_FUNCTIONS_ENV,
+  WORKER_MEMORY_MB,
+  WORKER_TIMEOUT_SECONDS,
+} from '../contract';
 import { carbonLookupFromStore, forecastLookupFromStore, lookupOptionsFromConfig } from '../core/carbon/lookup';
 import { type Clock, systemClock } from '../core/clock';
 import type { Config } from '../core/config/schema';
 import { DispatchValidationError } from '../core/dispatch/candidate-regions';
 import type { DispatchDecision } from '../core/dispatch/decision';
 import { type DispatchDependencies, DispatchFailedError, dispatchJob } from '../core/dispatch/dispatch-job';
-import { dispatchRequestSchema, unwrapEventBridgeEnvelope } from '../core/dispatch/job-request';
+import { type DispatchRequest, dispatchRequestSchema } from '../core/dispatch/job-request';
 import type { DispatchSettings } from '../core/dispatch/plan-dispatch';
-import {
-  DISPATCH_SCHEDULE_GROUP_ENV,
-  DISPATCH_SCHEDULER_ROLE_ARN_ENV,
-  DISPATCHER_FUNCTION_ARN_ENV,
-  parseWorkerFunctions,
-  WORKER_FUNCTIONS_ENV,
-  WORKER_MEMORY_MB,
-  WORKER_TIMEOUT_SECONDS,
-} from './shared/dispatch-env';
-import { InvalidEventError, parseEvent } from './shared/events';
+import { type Environment, parseWorkerFunctions, requiredVariable } from './shared/environment';
+import { InvalidEventError, isEventBridgeEvent, parseEvent, parseEventBridgeEvent, runMode } from './shared/events';
 import { loadFunctionConfig } from './shared/function-config';
-import { logger, metrics } from './shared/powertools';
+import { defaultTelemetry, oncePerContainer, type Telemetry } from './shared/telemetry';
 
-/** What the dispatcher returns: the decision, and whether it was written to the table. */
+/**
+ * What the dispatcher returns: the decision (`action` `dispatched`, `deferred`, `planned` on a dry run, or `failed`
+ * when no worker accepted the job), and whether it was written to the table.
+ */
 export type DispatcherResponse = DispatchDecision & { readonly recorded: boolean; readonly recordError?: string };
 
 /** Everything the handler is wired with; built once per container from the environment. */
@@ -37,19 +44,21 @@ export interface DispatcherWiring {
   readonly config: Config;
   readonly settings: DispatchSettings;
   readonly clock: Clock;
+  readonly telemetry: Telemetry;
   /** Dependencies of one invocation (the Lambda context gives the dispatcher's own ARN for deferrals). */
   readonly dependencies: (context: Pick<Context, 'invokedFunctionArn'> | undefined) => DispatchDependencies;
 }
 
-/** Overrides for tests and local runs. */
+/** Replacements for tests and local runs. */
 export interface DispatcherWiringOverrides {
   readonly doc?: DynamoDBDocumentClient;
   readonly clock?: Clock;
+  readonly telemetry?: Telemetry;
   readonly newJobId?: () => string;
 }
 
 /** The dispatch settings a configuration implies. */
-export function dispatchSettings(config: Config): DispatchSettings {
+function dispatchSettings(config: Config): DispatchSettings {
   return {
     homeRegion: config.homeRegion,
     allowedRegions: config.dispatch.allowedRegions,
@@ -68,23 +77,26 @@ export function dispatchSettings(config: Config): DispatchSettings {
 }
 
 /**
- * Wire the dispatcher from its environment: `LAMBDA_TASK_ROOT` (holds the bundled `config.json`), `TABLE_NAME`,
- * `WORKER_FUNCTIONS`, and for time shifting `DISPATCH_SCHEDULE_GROUP` + `DISPATCH_SCHEDULER_ROLE_ARN` (+ optional
- * `DISPATCHER_FUNCTION_ARN`, default the function's own ARN). Without the scheduler variables jobs are never deferred and decisions say why.
- * @throws {ConfigError} / {DispatchEnvironmentError} when `config.json` is missing or invalid, WORKER_FUNCTIONS is
- *   invalid, or TABLE_NAME unset
+ * Wire the dispatcher from its environment, once per container: `LAMBDA_TASK_ROOT` (holds the bundled
+ * `config.json`), `TABLE_NAME`, `WORKER_FUNCTIONS`, and for time shifting `DISPATCH_SCHEDULE_GROUP` +
+ * `DISPATCH_SCHEDULER_ROLE_ARN` (+ optional `DISPATCHER_FUNCTION_ARN`, default the function's own ARN). Without the
+ * scheduler variables jobs are never deferred and decisions say why.
+ * @throws {ConfigError} when `config.json` is missing or invalid
+ * @throws {EnvironmentError} when `TABLE_NAME` is unset or `WORKER_FUNCTIONS` is invalid
  */
-export function wiringFromEnvironment(
-  env: Readonly<Record<string, string | undefined>> = process.env,
+export function dispatcherWiringFromEnvironment(
+  env: Environment = process.env,
   overrides: DispatcherWiringOverrides = {},
 ): DispatcherWiring {
   const config = loadFunctionConfig(env);
-  const tableName = env[TABLE_NAME_ENV];
-  if (!tableName) throw new Error(`environment variable ${TABLE_NAME_ENV} is not set; expected the state table name`);
+  const tableName = requiredVariable(env, TABLE_NAME_ENV, 'the state table name');
   const workers = parseWorkerFunctions(env[WORKER_FUNCTIONS_ENV]);
+  const telemetry = overrides.telemetry ?? defaultTelemetry();
   const missing = config.dispatch.allowedRegions.filter((region) => !workers[region]);
   if (missing.length > 0) {
-    logger.warn('allowed dispatch regions without a worker function; invokes there will fail over', { missing });
+    telemetry.logger.warn('allowed dispatch regions without a worker function; invokes there will fail over', {
+      missing,
+    });
   }
   const doc = overrides.doc ?? documentClient();
   const carbonStore = new DynamoCarbonStore(doc, tableName, { ttlMinutes: config.carbon.cacheTtlMinutes });
@@ -95,13 +107,15 @@ export function wiringFromEnvironment(
   const scheduler = new SchedulerClient({});
   const groupName = env[DISPATCH_SCHEDULE_GROUP_ENV];
   const roleArn = env[DISPATCH_SCHEDULER_ROLE_ARN_ENV];
+  const configuredTarget = env[DISPATCHER_FUNCTION_ARN_ENV];
   const newJobId = overrides.newJobId ?? randomUUID;
   return {
     config,
     settings: dispatchSettings(config),
     clock: overrides.clock ?? systemClock,
+    telemetry,
     dependencies: (context) => {
-      const targetArn = env[DISPATCHER_FUNCTION_ARN_ENV] || context?.invokedFunctionArn;
+      const targetArn = configuredTarget || context?.invokedFunctionArn;
       const unset = [
         groupName ? undefined : DISPATCH_SCHEDULE_GROUP_ENV,
         roleArn ? undefined : DISPATCH_SCHEDULER_ROLE_ARN_ENV,
@@ -120,67 +134,85 @@ export function wiringFromEnvironment(
 }
 
 /**
- * EMF metrics of one decision (names and dimensions as in lambdas/core/metrics-catalog.ts): `DispatchedJobs` by
- * Region, `DispatchCarbonSaved` (grams CO2e, estimated against running at home now), `DispatchFailures` (jobs no
- * worker accepted); plus `DispatchInvokeErrors` by Region (each failed invoke, including ones that fell back) and
- * `DeferredJobs`.
+ * Parse a dispatcher event: an EventBridge `carbon-aware-scheduler` / `JobRequested` event (Powertools' EventBridge
+ * envelope; the request is its `detail`), or the request itself (direct invocation, console, deferral schedule).
+ * @throws {InvalidEventError} naming each bad field
  */
-function publishDecisionMetrics(decision: DispatchDecision): void {
-  for (const attempt of decision.attempts.filter((a) => a.outcome === 'failed')) {
-    addCatalogMetric(metrics.singleMetric().addDimension('Region', attempt.region), 'DispatchInvokeErrors', 1);
+export function parseDispatcherEvent(event: unknown): DispatchRequest {
+  if (isEventBridgeEvent(event)) {
+    return parseEventBridgeEvent(event, {
+      source: DISPATCH_EVENT_SOURCE,
+      detailType: JOB_REQUESTED_DETAIL_TYPE,
+      detail: dispatchRequestSchema,
+    }).detail;
   }
+  return parseEvent(dispatchRequestSchema, event);
+}
+
+/**
+ * The metrics of one real decision (catalogue: lambdas/contract/metrics.ts): `DispatchInvokeErrors` by Region for
+ * each failed invoke (including ones that fell back), `DispatchedJobs` by Region and `DispatchCarbonSaved` (grams
+ * CO2e, estimated against running at home now) for a dispatched job, `DeferredJobs` for a deferral and
+ * `DispatchFailures` for a job no worker accepted.
+ */
+export function dispatchMetrics(decision: DispatchDecision): MetricDatum[] {
+  const data: MetricDatum[] = decision.attempts
+    .filter((attempt) => attempt.outcome === 'failed')
+    .map((attempt) => ({ name: 'DispatchInvokeErrors', value: 1, dimensions: { Region: attempt.region } }));
   if (decision.action === 'dispatched' && decision.chosenRegion) {
-    addCatalogMetric(metrics.singleMetric().addDimension('Region', decision.chosenRegion), 'DispatchedJobs', 1);
-    if (decision.emissions) addCatalogMetric(metrics, 'DispatchCarbonSaved', decision.emissions.savedGrams);
+    data.push({ name: 'DispatchedJobs', value: 1, dimensions: { Region: decision.chosenRegion } });
+    if (decision.emissions) {
+      data.push({ name: 'DispatchCarbonSaved', value: decision.emissions.savedGrams, dimensions: {} });
+    }
   }
-  if (decision.action === 'deferred') addCatalogMetric(metrics, 'DeferredJobs', 1);
-  if (decision.action === 'failed') addCatalogMetric(metrics, 'DispatchFailures', 1);
-  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  if (decision.action === 'deferred') data.push({ name: 'DeferredJobs', value: 1, dimensions: {} });
+  if (decision.action === 'failed') data.push({ name: 'DispatchFailures', value: 1, dimensions: {} });
+  return data;
 }
 
 /**
  * Build the dispatcher handler. The event is a dispatch request — `{ job, regions?, deadline?, maxDeferMinutes?,
  * minImprovementPercent?, dryRun?, at? }` — sent directly, as the `detail` of an EventBridge `JobRequested` event,
- * or by a deferral schedule (with `noDefer` and `deferredFrom`).
+ * or by a deferral schedule (with `noDefer` and `deferredFrom`). A dry run (event or config `dryRun`) ranks and
+ * plans only; `at` is accepted on dry runs only. A job that no worker accepted is an operational failure: the
+ * decision (`action: "failed"`, every attempt with its error) is recorded, logged, counted and returned.
+ *
+ * @throws {InvalidEventError} for a malformed request, an unknown or unallowed region, a payload above
+ *   `dispatch.maxPayloadBytes`, or `at` on a real run (nothing invoked, nothing written)
+ * @throws {ConfigError} / {EnvironmentError} from the wiring
  */
 export function createDispatcherHandler(
-  wiring: () => DispatcherWiring,
+  wiring: DispatcherWiring | (() => DispatcherWiring),
 ): (event: unknown, context?: Pick<Context, 'invokedFunctionArn'>) => Promise<DispatcherResponse> {
   return async (event, context) => {
-    const request = parseEvent(dispatchRequestSchema, unwrapEventBridgeEnvelope(event));
-    const wired = wiring();
-    const now = request.at ? new Date(request.at) : wired.clock();
+    const parsed = parseDispatcherEvent(event);
+    const wired = typeof wiring === 'function' ? wiring() : wiring;
+    const { logger, metrics } = wired.telemetry;
+    const { dryRun, now } = runMode(parsed, wired.config, wired.clock);
+    const request: DispatchRequest = { ...parsed, dryRun };
+    let decision: DispatchDecision;
+    let recorded: boolean;
+    let recordError: string | undefined;
     try {
       const result = await dispatchJob(request, now, wired.dependencies(context), wired.settings);
-      const decision = result.decision;
-      logger.info('dispatch decision', { jobId: decision.jobId, action: decision.action, decision });
-      if (result.recordError) {
-        logger.error('the dispatch decision could not be recorded; the job was dispatched', {
-          jobId: decision.jobId,
-          error: result.recordError,
-        });
-      }
-      if (!decision.dryRun) publishDecisionMetrics(decision);
-      return {
-        ...decision,
-        recorded: result.recorded,
-        ...(result.recordError ? { recordError: result.recordError } : {}),
-      };
+      ({ decision, recorded, recordError } = result);
     } catch (error) {
       if (error instanceof DispatchValidationError) throw new InvalidEventError(error.message);
-      if (error instanceof DispatchFailedError) {
-        logger.error('job could not be dispatched', { jobId: error.decision.jobId, decision: error.decision });
-        publishDecisionMetrics(error.decision);
-      }
-      throw error;
+      if (!(error instanceof DispatchFailedError)) throw error;
+      decision = error.decision;
+      recorded = error.recorded;
+      logger.error('job could not be dispatched', { jobId: decision.jobId, error: error.message, decision });
     }
+    if (decision.action !== 'failed') {
+      logger.info('dispatch decision', { jobId: decision.jobId, action: decision.action, decision });
+    }
+    if (recordError) {
+      logger.error('the dispatch decision could not be recorded', { jobId: decision.jobId, error: recordError });
+    }
+    if (!decision.dryRun) publishMetrics(metrics, dispatchMetrics(decision));
+    return { ...decision, recorded, ...(recordError ? { recordError } : {}) };
   };
 }
 
-let wired: DispatcherWiring | undefined;
-
 /** The dispatcher Lambda (home region). */
-export const handler = createDispatcherHandler(() => {
-  wired ??= wiringFromEnvironment();
-  return wired;
-});
+export const handler = createDispatcherHandler(oncePerContainer(() => dispatcherWiringFromEnvironment()));

@@ -1,13 +1,23 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { fetchMetricData } from '../adapters/cloudwatch/metric-data';
 import { DynamoDbRecommendationStore } from '../adapters/dynamodb/recommendation-store';
-import { documentClient, TABLE_NAME_ENV } from '../adapters/dynamodb/table';
+import { documentClient } from '../adapters/dynamodb/table';
 import { instancesFromDocument } from '../adapters/ec2/instance-facts';
 import { InstanceTypeCatalog } from '../adapters/ec2/instance-types';
-import { addCatalogMetric } from '../adapters/metrics/catalog-metric';
+import { publishMetrics } from '../adapters/metrics/publish';
 import { PriceListApiPriceBook } from '../adapters/pricing/price-list-api';
+import {
+  type MetricDatum,
+  PRICE_SOURCE_ENV,
+  RIGHTSIZE_TAG,
+  SCHEDULE_TAG,
+  SCHEDULED_EVENT_DETAIL_TYPE,
+  SCHEDULED_EVENT_SOURCE,
+  TABLE_NAME_ENV,
+} from '../contract';
 import { snapshotPriceBook, withOverrides } from '../core/accounting/price-book';
 import { regionFacts } from '../core/carbon/region-facts';
 import { type Clock, systemClock } from '../core/clock';
@@ -19,36 +29,62 @@ import {
   type RightsizingRunResult,
   runRightsizing,
 } from '../core/rightsizing/run';
-import { baseEventSchema, InvalidEventError, parseEvent } from './shared/events';
+import { type Environment, EnvironmentError, requiredVariable } from './shared/environment';
+import {
+  consoleEventFields,
+  InvalidEventError,
+  isEventBridgeEvent,
+  parseEvent,
+  parseEventBridgeEvent,
+  runMode,
+} from './shared/events';
 import { loadFunctionConfig } from './shared/function-config';
-import { logger, metrics } from './shared/powertools';
+import { defaultTelemetry, oncePerContainer, type Telemetry } from './shared/telemetry';
 
 /**
- * The rightsizer Lambda (docs/rightsizing.md), daily on EventBridge. Event: `{ dryRun?, at?, regions?, instanceIds? }`
- * (`regions` ⊆ config.managedRegions; default all of them). Returns the per-region summary and, on a dry run, the
- * recommendations (a scheduled run returns only counts to keep the response small).
- *
- * Environment: `LAMBDA_TASK_ROOT` (holds the bundled `config.json`), `TABLE_NAME`, optional `PRICE_SOURCE` =
- * `price-list-api` (default) | `snapshot`.
- * Emits EMF metrics `RightsizingRecommendations` (Count) and `RightsizingMonthlySavings` (None, USD per month), one
- * set per region with the dimensions `service` and `Region`.
+ * The rightsizer's console event: `{ dryRun?, at?, regions?, instanceIds? }` (`regions` ⊆ config.managedRegions,
+ * default all of them; `at` on dry runs only). Unknown fields are rejected.
  */
-export const eventSchema = baseEventSchema.extend({
-  regions: z.array(z.string().min(1)).min(1).optional(),
-  instanceIds: z
-    .array(z.string().regex(/^i-[0-9a-f]{8,17}$/, 'expected an instance id such as i-0123456789abcdef0'))
-    .optional(),
-});
+const rightsizerConsoleEventSchema = z
+  .object({
+    ...consoleEventFields,
+    regions: z.array(z.string().min(1)).min(1).optional(),
+    instanceIds: z
+      .array(z.string().regex(/^i-[0-9a-f]{8,17}$/, 'expected an instance id such as i-0123456789abcdef0'))
+      .optional(),
+  })
+  .strict();
 
-/** What the handler needs from the outside; tests pass their own. */
-export interface RightsizerDeps {
+export type RightsizerEvent = z.output<typeof rightsizerConsoleEventSchema>;
+
+/**
+ * Parse a rightsizer event: the daily scheduled event of its EventBridge rule (Powertools' EventBridge envelope; a
+ * real run over every managed region at the current time), or the console event.
+ * @throws {InvalidEventError} naming each bad field
+ */
+export function parseRightsizerEvent(event: unknown): RightsizerEvent {
+  if (isEventBridgeEvent(event)) {
+    parseEventBridgeEvent(event, {
+      source: SCHEDULED_EVENT_SOURCE,
+      detailType: SCHEDULED_EVENT_DETAIL_TYPE,
+      detail: z.record(z.string(), z.unknown()),
+    });
+    return {};
+  }
+  return parseEvent(rightsizerConsoleEventSchema, event);
+}
+
+/** What the handler is wired with: built once per container by {@link rightsizerWiringFromEnvironment}. */
+export interface RightsizerWiring {
   readonly config: Config;
+  readonly clock: Clock;
+  readonly telemetry: Telemetry;
   readonly ec2: (region: string) => EC2Client;
   readonly cloudWatch: (region: string) => CloudWatchClient;
   readonly catalog: InstanceTypeCatalog;
+  /** Live prices (Price List API), or undefined for the bundled snapshot only. */
   readonly priceBook: PriceListApiPriceBook | undefined;
-  readonly store: RecommendationStore | undefined;
-  readonly clock: Clock;
+  readonly store: RecommendationStore;
 }
 
 function clientCache<T>(make: (region: string) => T): (region: string) => T {
@@ -63,33 +99,47 @@ function clientCache<T>(make: (region: string) => T): (region: string) => T {
   };
 }
 
-let defaultDeps: RightsizerDeps | undefined;
-
-function productionDeps(): RightsizerDeps {
-  if (defaultDeps) return defaultDeps;
-  const config = loadFunctionConfig(process.env);
+/**
+ * Wire the rightsizer from its environment, once per container: `LAMBDA_TASK_ROOT` (the bundled `config.json`),
+ * `TABLE_NAME`, optional `PRICE_SOURCE` = `price-list-api` (default) | `snapshot`.
+ * @throws {ConfigError} when `config.json` is missing or invalid
+ * @throws {EnvironmentError} when `TABLE_NAME` is not set or `PRICE_SOURCE` has another value
+ */
+export function rightsizerWiringFromEnvironment(
+  env: Environment = process.env,
+  overrides: { doc?: DynamoDBDocumentClient; clock?: Clock; telemetry?: Telemetry } = {},
+): RightsizerWiring {
+  const config = loadFunctionConfig(env);
+  const tableName = requiredVariable(env, TABLE_NAME_ENV, 'the state table name');
+  const priceSource = env[PRICE_SOURCE_ENV] ?? 'price-list-api';
+  if (priceSource !== 'price-list-api' && priceSource !== 'snapshot') {
+    throw new EnvironmentError(PRICE_SOURCE_ENV, `${JSON.stringify(priceSource)}; expected price-list-api or snapshot`);
+  }
   const ec2 = clientCache((region) => new EC2Client({ region }));
-  const tableName = process.env[TABLE_NAME_ENV];
-  defaultDeps = {
+  return {
     config,
+    clock: overrides.clock ?? systemClock,
+    telemetry: overrides.telemetry ?? defaultTelemetry(),
     ec2,
     cloudWatch: clientCache((region) => new CloudWatchClient({ region })),
     catalog: new InstanceTypeCatalog({ clientFor: ec2 }),
-    priceBook: process.env.PRICE_SOURCE === 'snapshot' ? undefined : new PriceListApiPriceBook(),
-    store: tableName ? new DynamoDbRecommendationStore(documentClient(), tableName) : undefined,
-    clock: systemClock,
+    priceBook: priceSource === 'snapshot' ? undefined : new PriceListApiPriceBook(),
+    store: new DynamoDbRecommendationStore(overrides.doc ?? documentClient(), tableName),
   };
-  return defaultDeps;
 }
 
 /** Every instance of `region` with a `Schedule` or `Rightsize` tag key (DescribeInstances, paginated). */
-export async function discoverInstances(client: EC2Client, region: string): Promise<DiscoveredInstance[]> {
+async function discoverInstances(
+  client: EC2Client,
+  region: string,
+  logger: Telemetry['logger'],
+): Promise<DiscoveredInstance[]> {
   const found: DiscoveredInstance[] = [];
   let nextToken: string | undefined;
   do {
     const page = await client.send(
       new DescribeInstancesCommand({
-        Filters: [{ Name: 'tag-key', Values: ['Schedule', 'Rightsize'] }],
+        Filters: [{ Name: 'tag-key', Values: [SCHEDULE_TAG, RIGHTSIZE_TAG] }],
         MaxResults: 1000,
         ...(nextToken ? { NextToken: nextToken } : {}),
       }),
@@ -103,12 +153,13 @@ export async function discoverInstances(client: EC2Client, region: string): Prom
 }
 
 /** Wire the AWS adapters into the core's ports. */
-export function awsPorts(deps: RightsizerDeps): RightsizingPorts {
+function awsPorts(deps: RightsizerWiring): RightsizingPorts {
   const { config } = deps;
+  const { logger } = deps.telemetry;
   const snapshotOrApi = deps.priceBook;
   const prices = withOverrides(snapshotOrApi ?? snapshotPriceBook(), config.priceOverrides);
   return {
-    listInstances: (region) => discoverInstances(deps.ec2(region), region),
+    listInstances: (region) => discoverInstances(deps.ec2(region), region, logger),
     instanceTypes: async (region, families) => {
       const report = await deps.catalog.load(region, families);
       if (report.fallback) logger.warn('instance types from the bundled snapshot', { region, ...report.fallback });
@@ -149,33 +200,28 @@ export function awsPorts(deps: RightsizerDeps): RightsizingPorts {
         : { gCO2ePerKWh: 0, source: 'unknown region: no carbon factor' };
     },
     pueFor: (region) => config.pueFor(region),
-    ...(deps.store ? { store: deps.store } : {}),
+    store: deps.store,
   };
 }
 
 /**
- * Emit the per-region EMF metrics with the catalogue's dimension set (lambdas/core/metrics-catalog.ts): `service`
- * (Powertools' default dimension, the function's service name) and `Region`, which is what the dashboard's
- * rightsizing widget searches for.
+ * The metrics of a real run, per region with the catalogue's dimension set (lambdas/contract/metrics.ts): `service`
+ * (added by Powertools) and `Region`, which is what the dashboard's rightsizing widget searches for.
  */
-function publishMetrics(result: RightsizingRunResult): void {
-  for (const summary of result.regions) {
-    // singleMetric() carries the default dimensions (service) over; each region is its own EMF document.
-    const recommendations = metrics.singleMetric();
-    recommendations.addDimension('Region', summary.region);
-    addCatalogMetric(recommendations, 'RightsizingRecommendations', summary.recommendations);
-    const savings = metrics.singleMetric();
-    savings.addDimension('Region', summary.region);
-    addCatalogMetric(savings, 'RightsizingMonthlySavings', summary.monthlySavingsUsd);
-  }
+export function rightsizingMetrics(result: RightsizingRunResult): MetricDatum[] {
+  return result.regions.flatMap((summary) => {
+    const dimensions = { Region: summary.region };
+    return [
+      { name: 'RightsizingRecommendations', value: summary.recommendations, dimensions },
+      { name: 'RightsizingMonthlySavings', value: summary.monthlySavingsUsd, dimensions },
+    ] satisfies MetricDatum[];
+  });
 }
 
 /** What the rightsizer returns. */
 export type RightsizerResponse =
-  | { readonly ok: false; readonly error: string }
-  | { readonly ok: true; readonly skipped: string }
+  | { readonly dryRun: boolean; readonly skipped: string }
   | {
-      readonly ok: true;
       readonly dryRun: boolean;
       readonly window: RightsizingRunResult['window'];
       readonly regions: RightsizingRunResult['regions'];
@@ -184,46 +230,47 @@ export type RightsizerResponse =
     };
 
 /**
- * Handle one invocation with explicit dependencies (tests) — see {@link handler}.
- * @returns the run's summary, `{ ok: false, error }` for a malformed event, `{ ok: true, skipped }` when disabled
+ * Build the rightsizer handler (docs/rightsizing.md), daily on EventBridge: analyse the tagged instances of the
+ * managed regions, store the recommendations and publish the per-region metrics. A dry run (event or config
+ * `dryRun`) analyses and returns every recommendation, and writes and publishes nothing; `at` is accepted on dry
+ * runs only. A scheduled run returns only the per-region summary, to keep the response small. Failing metrics or
+ * instance-type reads are operational failures: reported in the region's notes and the recommendation's reason.
+ *
+ * @throws {InvalidEventError} for a malformed event, `at` on a real run, or a region that is not managed
  */
-export async function handle(event: unknown, deps: RightsizerDeps): Promise<RightsizerResponse> {
-  let parsed: z.output<typeof eventSchema>;
-  try {
-    parsed = parseEvent(eventSchema, event);
-  } catch (error) {
-    if (error instanceof InvalidEventError) return { ok: false, error: error.message };
-    throw error;
-  }
-  const { config } = deps;
-  const unknownRegions = (parsed.regions ?? []).filter((r) => !config.managedRegions.includes(r));
-  if (unknownRegions.length > 0) {
+export function createRightsizerHandler(
+  wiring: RightsizerWiring | (() => RightsizerWiring),
+): (event: unknown) => Promise<RightsizerResponse> {
+  return async (event) => {
+    const parsed = parseRightsizerEvent(event);
+    const deps = typeof wiring === 'function' ? wiring() : wiring;
+    const { config, telemetry } = deps;
+    const unknownRegions = (parsed.regions ?? []).filter((r) => !config.managedRegions.includes(r));
+    if (unknownRegions.length > 0) {
+      throw new InvalidEventError(
+        `regions ${JSON.stringify(unknownRegions)} are not managed; allowed: ${JSON.stringify(config.managedRegions)}`,
+      );
+    }
+    const { dryRun, now } = runMode(parsed, config, deps.clock);
+    if (!config.rightsizing.enabled) return { dryRun, skipped: 'rightsizing.enabled is false' };
+    const result = await runRightsizing(awsPorts(deps), {
+      regions: parsed.regions ?? config.managedRegions,
+      settings: config.rightsizing,
+      defaultMode: config.rightsizing.defaultMode,
+      now,
+      dryRun,
+      ...(parsed.instanceIds ? { instanceIds: parsed.instanceIds } : {}),
+    });
+    for (const summary of result.regions) telemetry.logger.info('rightsizing summary', { ...summary });
+    if (!dryRun) publishMetrics(telemetry.metrics, rightsizingMetrics(result));
     return {
-      ok: false,
-      error: `Invalid event: regions ${JSON.stringify(unknownRegions)} are not managed; allowed: ${JSON.stringify(config.managedRegions)}`,
+      dryRun,
+      window: result.window,
+      regions: result.regions,
+      ...(dryRun ? { recommendations: result.recommendations } : {}),
     };
-  }
-  if (!config.rightsizing.enabled) return { ok: true, skipped: 'rightsizing.enabled is false' };
-  const dryRun = parsed.dryRun ?? config.dryRun;
-  const now = parsed.at ? new Date(parsed.at) : deps.clock();
-  const result = await runRightsizing(awsPorts(deps), {
-    regions: parsed.regions ?? config.managedRegions,
-    settings: config.rightsizing,
-    defaultMode: config.rightsizing.defaultMode,
-    now,
-    dryRun,
-    ...(parsed.instanceIds ? { instanceIds: parsed.instanceIds } : {}),
-  });
-  for (const summary of result.regions) logger.info('rightsizing summary', { ...summary });
-  if (!dryRun) publishMetrics(result);
-  return {
-    ok: true,
-    dryRun,
-    window: result.window,
-    regions: result.regions,
-    ...(dryRun ? { recommendations: result.recommendations } : {}),
   };
 }
 
-/** Lambda entry point. */
-export const handler = async (event: unknown): Promise<RightsizerResponse> => handle(event, productionDeps());
+/** The rightsizer Lambda (home region). */
+export const handler = createRightsizerHandler(oncePerContainer(() => rightsizerWiringFromEnvironment()));

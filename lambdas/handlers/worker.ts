@@ -1,16 +1,17 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Context } from 'aws-lambda';
 import { EventBridgeCompletionReporter } from '../adapters/eventbridge/completion-reporter';
+import { AWS_REGION_ENV, HOME_EVENT_BUS_ARN_ENV } from '../contract';
 import { type Clock, systemClock } from '../core/clock';
 import type { JobCompletion } from '../core/dispatch/job-completion';
 import type { CompletionReporter } from '../core/dispatch/ports';
-import { workerInvocationSchema } from '../core/dispatch/worker-invocation';
+import { type WorkerInvocation, workerInvocationSchema } from '../core/dispatch/worker-invocation';
 import { createJobRegistry, type JobRegistry } from '../core/jobs/registry';
 import { runJob } from '../core/jobs/run-job';
 import { registeredJobs } from '../jobs';
-import { DispatchEnvironmentError, eventBusRegion, HOME_EVENT_BUS_ARN_ENV } from './shared/dispatch-env';
+import { type Environment, eventBusRegion, requiredVariable } from './shared/environment';
 import { parseEvent } from './shared/events';
-import { logger } from './shared/powertools';
+import { defaultTelemetry, oncePerContainer, type Telemetry } from './shared/telemetry';
 
 /** The worker's answer: the completion, and whether it reached the home event bus. */
 export type WorkerResponse =
@@ -30,43 +31,60 @@ export interface WorkerWiring {
   readonly registry: JobRegistry;
   readonly reporter: CompletionReporter;
   readonly clock: Clock;
+  readonly telemetry: Telemetry;
 }
 
 /**
- * Wire the worker from its environment: `AWS_REGION` (set by Lambda) and `HOME_EVENT_BUS_ARN` (the home region's
- * default bus; the EventBridge client is created in that bus's region).
- * @throws {DispatchEnvironmentError} when AWS_REGION or HOME_EVENT_BUS_ARN is missing or malformed
+ * Wire the worker from its environment, once per container: `AWS_REGION` (set by Lambda) and `HOME_EVENT_BUS_ARN`
+ * (the home region's event bus; the EventBridge client is created in that bus's region). The worker runs in a
+ * worker region and reads no configuration file.
+ * @throws {EnvironmentError} when AWS_REGION or HOME_EVENT_BUS_ARN is missing or malformed
  */
 export function workerWiringFromEnvironment(
-  env: Readonly<Record<string, string | undefined>> = process.env,
-  clock: Clock = systemClock,
+  env: Environment = process.env,
+  overrides: { clock?: Clock; telemetry?: Telemetry; reporter?: CompletionReporter } = {},
 ): WorkerWiring {
-  const region = env.AWS_REGION;
-  if (!region) throw new DispatchEnvironmentError('AWS_REGION', 'is not set (Lambda sets it)');
+  const region = requiredVariable(env, AWS_REGION_ENV, 'the region the worker runs in (Lambda sets it)');
   const eventBusArn = env[HOME_EVENT_BUS_ARN_ENV];
   const busRegion = eventBusRegion(eventBusArn);
   return {
     region,
     registry: createJobRegistry(registeredJobs),
-    reporter: new EventBridgeCompletionReporter({
-      client: new EventBridgeClient({ region: busRegion }),
-      eventBusArn: eventBusArn!,
-    }),
-    clock,
+    reporter:
+      overrides.reporter ??
+      new EventBridgeCompletionReporter({
+        client: new EventBridgeClient({ region: busRegion }),
+        eventBusArn: eventBusArn!,
+      }),
+    clock: overrides.clock ?? systemClock,
+    telemetry: overrides.telemetry ?? defaultTelemetry(),
   };
 }
 
 /**
- * Build the worker handler: validate the invocation, run the job with its registered handler (never throws for a
- * job failure: it becomes outcome `error`), report the completion home, return it. A failed report is logged and
- * returned, not thrown, so Lambda's asynchronous retry never runs the job a second time.
+ * Parse a worker invocation (the dispatcher's asynchronous invoke, or `{ "dryRun": true }` from the console).
+ * @throws {InvalidEventError} naming each bad field
+ */
+export function parseWorkerEvent(event: unknown): WorkerInvocation {
+  return parseEvent(workerInvocationSchema, event);
+}
+
+/**
+ * Build the worker handler: validate the invocation, run the job with its registered handler (a job failure is an
+ * operational failure: it becomes outcome `error`), report the completion home, return it. A failed report is
+ * logged and returned, not thrown, so Lambda's asynchronous retry never runs the job a second time.
+ * A dry run (`{"dryRun": true}`) lists the registered job kinds and runs nothing. The worker takes no `at` and no
+ * configuration: a configured dry run stops jobs at the dispatcher, which then invokes no worker.
+ *
+ * @throws {InvalidEventError} for a malformed invocation (nothing run)
  */
 export function createWorkerHandler(
-  wiring: () => WorkerWiring,
+  wiring: WorkerWiring | (() => WorkerWiring),
 ): (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => Promise<WorkerResponse> {
   return async (event, context) => {
-    const invocation = parseEvent(workerInvocationSchema, event);
-    const wired = wiring();
+    const invocation = parseWorkerEvent(event);
+    const wired = typeof wiring === 'function' ? wiring() : wiring;
+    const { logger } = wired.telemetry;
     if (invocation.dryRun === true) {
       const kind = invocation.job?.kind;
       return {
@@ -101,10 +119,5 @@ export function createWorkerHandler(
   };
 }
 
-let wired: WorkerWiring | undefined;
-
 /** The worker Lambda (one per worker region). */
-export const handler = createWorkerHandler(() => {
-  wired ??= workerWiringFromEnvironment();
-  return wired;
-});
+export const handler = createWorkerHandler(oncePerContainer(() => workerWiringFromEnvironment()));

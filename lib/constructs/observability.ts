@@ -8,7 +8,7 @@ import { QueryDefinition, QueryString } from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { TOTAL_PERIODS } from '../../lambdas/core/metrics-catalog';
+import { TOTAL_PERIODS } from '../../lambdas/contract';
 import type { ProductFunction } from './product-function';
 import { graph, markdown, productMetric, searchMetric, singleValue } from './widgets';
 
@@ -47,7 +47,7 @@ export interface ObservabilityProps {
 
 /**
  * The home-region CloudWatch dashboard, the alarms (to an encrypted SNS topic) and the saved Logs Insights
- * queries. Metrics come from the catalogue in lambdas/core/metrics-catalog.ts; worker metrics use their region.
+ * queries. Metrics come from the catalogue in lambdas/contract/metrics.ts; worker metrics use their region.
  */
 export class Observability extends Construct {
   readonly dashboard: cw.Dashboard;

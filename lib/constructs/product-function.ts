@@ -7,7 +7,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { copyCommand, FUNCTION_CONFIG_FILE } from '../function-config';
+import { FUNCTION_CONFIG_FILE } from '../../lambdas/contract';
+import { copyCommand } from '../function-config';
 import { repositoryRoot } from '../paths';
 
 /** Typed settings of one product Lambda. */

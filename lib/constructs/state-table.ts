@@ -1,10 +1,10 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TABLE_KEYS } from '../../lambdas/adapters/dynamodb/table';
+import { TABLE_KEYS } from '../../lambdas/contract';
 
 /**
- * The product's single DynamoDB table (key layout in lambdas/adapters/dynamodb/table.ts): on-demand capacity,
+ * The product's single DynamoDB table (keys and item types: docs/data-model.md): on-demand capacity,
  * point-in-time recovery, encryption with the AWS managed KMS key, a TTL attribute, deletion protection, and
  * RETAIN so `cdk destroy` never deletes the history of decisions and savings. No physical name: CloudFormation
  * names it, so two deployments in one account never collide.

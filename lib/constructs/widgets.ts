@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
-import { METRICS, type MetricName } from '../../lambdas/core/metrics-catalog';
+import { METRICS, type MetricName } from '../../lambdas/contract';
 
 /** Small helpers that build the dashboard's widgets from the metric catalogue. */
 

@@ -7,28 +7,29 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import {
+  DEFERRAL_SCHEDULE_GROUP_NAME,
+  DISPATCH_EVENT_SOURCE,
   DISPATCH_SCHEDULE_GROUP_ENV,
   DISPATCH_SCHEDULER_ROLE_ARN_ENV,
+  FUNCTIONS,
+  JOB_COMPLETED_DETAIL_TYPE,
+  JOB_REQUESTED_DETAIL_TYPE,
+  PRODUCT,
+  SCHEDULE_TAG,
+  TABLE_NAME_ENV,
+  WORKER_FUNCTION_NAME,
   WORKER_FUNCTIONS_ENV,
-} from '../../lambdas/handlers/shared/dispatch-env';
+} from '../../lambdas/contract';
 import { Observability } from '../constructs/observability';
 import { ProductFunction } from '../constructs/product-function';
 import { StateTable } from '../constructs/state-table';
-import {
-  DEFERRAL_SCHEDULE_GROUP,
-  EVENT_SOURCE,
-  JOB_COMPLETED,
-  JOB_REQUESTED,
-  PRODUCT,
-  WORKER_FUNCTION_NAME,
-} from '../naming';
 import { lambdaEntry } from '../paths';
 
 /** Everything the control plane needs from the validated configuration, already derived. */
 export interface ControlPlaneStackProps extends StackProps {
   /**
    * The validated configuration as written (lib/function-config.ts), bundled as `config.json` into the code of every
-   * function that reads it: carbon fetcher, scheduler, rightsizer and dispatcher (the outcome recorder does not).
+   * control-plane function: carbon fetcher, scheduler, rightsizer, dispatcher and outcome recorder.
    */
   readonly configFile: string;
   readonly metricsNamespace: string;
@@ -68,13 +69,13 @@ export class ControlPlaneStack extends Stack {
   constructor(scope: Construct, id: string, props: ControlPlaneStackProps) {
     super(scope, id, props);
     this.table = new StateTable(this, 'State');
-    // Every function reads the configuration (bundled as config.json) unless its call says `configFile: undefined`.
+    // Every control-plane function reads the configuration (bundled as config.json).
     const common = {
       metricsNamespace: props.metricsNamespace,
       logRetention: props.logRetention,
       configFile: props.configFile,
     };
-    const environment = { TABLE_NAME: this.table.table.tableName };
+    const environment = { [TABLE_NAME_ENV]: this.table.table.tableName };
     const make = (
       constructId: string,
       name: string,
@@ -95,7 +96,7 @@ export class ControlPlaneStack extends Stack {
     };
 
     // Carbon fetcher ------------------------------------------------------------------------------------------
-    this.fetcher = make('CarbonFetcher', 'carbon-fetcher', 'fetches grid carbon intensity for every region', {
+    this.fetcher = make('CarbonFetcher', FUNCTIONS.carbonFetcher, 'fetches grid carbon intensity for every region', {
       timeout: Duration.seconds(60),
       memorySize: 512,
     });
@@ -114,7 +115,7 @@ export class ControlPlaneStack extends Stack {
     });
 
     // EC2 scheduler -------------------------------------------------------------------------------------------
-    this.scheduler = make('Scheduler', 'scheduler', 'starts, stops and resizes EC2 instances tagged Schedule', {
+    this.scheduler = make('Scheduler', FUNCTIONS.scheduler, 'starts, stops and resizes EC2 instances tagged Schedule', {
       timeout: Duration.minutes(5),
       memorySize: 1024,
     });
@@ -127,7 +128,7 @@ export class ControlPlaneStack extends Stack {
 
     // Rightsizer ----------------------------------------------------------------------------------------------
     if (props.rightsizingEnabled) {
-      this.rightsizer = make('Rightsizer', 'rightsizer', 'recommends smaller or Graviton instance types', {
+      this.rightsizer = make('Rightsizer', FUNCTIONS.rightsizer, 'recommends smaller or Graviton instance types', {
         timeout: Duration.minutes(10),
         memorySize: 1024,
       });
@@ -154,7 +155,7 @@ export class ControlPlaneStack extends Stack {
       props.workerRegions.map((region) => [region, ProductFunction.arnFor(this, region, WORKER_FUNCTION_NAME)]),
     );
     const scheduleGroup = new scheduler.CfnScheduleGroup(this, 'DeferralScheduleGroup', {
-      name: DEFERRAL_SCHEDULE_GROUP,
+      name: DEFERRAL_SCHEDULE_GROUP_NAME,
     });
     const schedulerRole = new iam.Role(this, 'DeferralSchedulerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
@@ -162,12 +163,12 @@ export class ControlPlaneStack extends Stack {
       }),
       description: 'Assumed by EventBridge Scheduler to re-submit deferred jobs to the dispatcher',
     });
-    this.dispatcher = make('Dispatcher', 'dispatcher', 'sends deferrable jobs to the cleanest region', {
+    this.dispatcher = make('Dispatcher', FUNCTIONS.dispatcher, 'sends deferrable jobs to the cleanest region', {
       timeout: Duration.seconds(60),
       memorySize: 512,
       environment: {
         [WORKER_FUNCTIONS_ENV]: JSON.stringify(workerArns),
-        [DISPATCH_SCHEDULE_GROUP_ENV]: DEFERRAL_SCHEDULE_GROUP,
+        [DISPATCH_SCHEDULE_GROUP_ENV]: DEFERRAL_SCHEDULE_GROUP_NAME,
         [DISPATCH_SCHEDULER_ROLE_ARN_ENV]: schedulerRole.roleArn,
       },
     });
@@ -184,7 +185,11 @@ export class ControlPlaneStack extends Stack {
       new iam.PolicyStatement({
         actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
         resources: [
-          this.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${DEFERRAL_SCHEDULE_GROUP}/*` }),
+          this.formatArn({
+            service: 'scheduler',
+            resource: 'schedule',
+            resourceName: `${DEFERRAL_SCHEDULE_GROUP_NAME}/*`,
+          }),
         ],
       }),
     );
@@ -198,20 +203,18 @@ export class ControlPlaneStack extends Stack {
     this.dispatcher.node.addDependency(scheduleGroup);
     new events.Rule(this, 'JobRequestedRule', {
       description: 'Routes job requests to the dispatcher',
-      eventPattern: { source: [EVENT_SOURCE], detailType: [JOB_REQUESTED] },
+      eventPattern: { source: [DISPATCH_EVENT_SOURCE], detailType: [JOB_REQUESTED_DETAIL_TYPE] },
       targets: [new targets.LambdaFunction(this.dispatcher.function, { retryAttempts: 2 })],
     });
 
     // Outcome recorder ----------------------------------------------------------------------------------------
-    this.outcomeRecorder = make('OutcomeRecorder', 'dispatch-outcome-recorder', 'records job outcomes from workers', {
+    this.outcomeRecorder = make('OutcomeRecorder', FUNCTIONS.outcomeRecorder, 'records job outcomes from workers', {
       timeout: Duration.seconds(30),
       memorySize: 256,
-      // Reads no configuration, so a configuration change does not redeploy it.
-      configFile: undefined,
     });
     new events.Rule(this, 'JobCompletedRule', {
       description: 'Records job completions reported by workers in every region',
-      eventPattern: { source: [EVENT_SOURCE], detailType: [JOB_COMPLETED] },
+      eventPattern: { source: [DISPATCH_EVENT_SOURCE], detailType: [JOB_COMPLETED_DETAIL_TYPE] },
       targets: [new targets.LambdaFunction(this.outcomeRecorder.function, { retryAttempts: 2 })],
     });
 
@@ -290,7 +293,7 @@ export class ControlPlaneStack extends Stack {
         resources: regions.map((region) =>
           this.formatArn({ service: 'ec2', region, resource: 'instance', resourceName: '*' }),
         ),
-        conditions: { Null: { 'aws:ResourceTag/Schedule': 'false' } },
+        conditions: { Null: { [`aws:ResourceTag/${SCHEDULE_TAG}`]: 'false' } },
       }),
     );
     fn.addToRolePolicy(
@@ -365,7 +368,7 @@ export class ControlPlaneStack extends Stack {
             'Deferral schedules are created on demand with generated names, so the dispatcher may manage schedules only inside its own schedule group (schedule/<group>/*).',
           appliesTo: [
             {
-              regex: `/^Resource::arn:(?:aws[a-z-]*|<AWS::Partition>):scheduler:[a-z0-9-]+:(?:\\d{12}|<AWS::AccountId>):schedule\\/${DEFERRAL_SCHEDULE_GROUP}\\/\\*$/g`,
+              regex: `/^Resource::arn:(?:aws[a-z-]*|<AWS::Partition>):scheduler:[a-z0-9-]+:(?:\\d{12}|<AWS::AccountId>):schedule\\/${DEFERRAL_SCHEDULE_GROUP_NAME}\\/\\*$/g`,
             },
           ],
         },

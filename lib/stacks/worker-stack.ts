@@ -4,10 +4,17 @@ import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { HOME_EVENT_BUS_ARN_ENV, HOME_REGION_ENV } from '../../lambdas/handlers/shared/dispatch-env';
+import {
+  FUNCTIONS,
+  HOME_EVENT_BUS_ARN_ENV,
+  HOME_REGION_ENV,
+  PRODUCT,
+  WORKER_FUNCTION_NAME,
+  WORKER_MEMORY_MB,
+  WORKER_TIMEOUT_SECONDS,
+} from '../../lambdas/contract';
 import { alarmTopic } from '../constructs/observability';
 import { ProductFunction } from '../constructs/product-function';
-import { PRODUCT, WORKER_FUNCTION_NAME, WORKER_MEMORY_MB, WORKER_TIMEOUT_SECONDS } from '../naming';
 import { lambdaEntry } from '../paths';
 
 export interface WorkerStackProps extends StackProps {
@@ -36,8 +43,8 @@ export class WorkerStack extends Stack {
       resourceName: 'default',
     });
     this.worker = new ProductFunction(this, 'Worker', {
-      entry: lambdaEntry('worker'),
-      serviceName: 'worker',
+      entry: lambdaEntry(FUNCTIONS.worker),
+      serviceName: FUNCTIONS.worker,
       functionName: WORKER_FUNCTION_NAME,
       description: `${PRODUCT}: runs dispatched jobs in ${this.region} and reports completion home`,
       metricsNamespace: props.metricsNamespace,

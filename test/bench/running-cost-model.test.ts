@@ -9,7 +9,7 @@ import {
   UNIT_PRICES,
   writeUnits,
 } from '../../bench/running-cost-model';
-import { METRICS } from '../../lambdas/core/metrics-catalog';
+import { METRICS } from '../../lambdas/contract';
 
 const shape = { carbonRegions: 6, managedRegions: 3, workerRegions: 5, providers: 4, controlPlaneFunctions: 5 };
 

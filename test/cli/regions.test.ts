@@ -74,7 +74,7 @@ describe('Module: cli regions', () => {
       expect(rows.at(-1)).toMatchObject({ region: 'af-south-1', gCO2ePerKWh: 700, quality: 'very poor' });
       const adjusted = rows.map((r) => r.adjustedGCO2ePerKWh);
       expect(adjusted).toEqual([...adjusted].sort((a, b) => a - b));
-      // eu-central-1: static 342 g against its SPEC default threshold 300.
+      // eu-central-1: static 342 g against its default threshold 300.
       expect(rows.find((r) => r.region === 'eu-central-1')).toMatchObject({ threshold: 300, aboveThreshold: true });
     });
 

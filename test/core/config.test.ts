@@ -5,7 +5,7 @@ import { configSchema } from '../../lambdas/core/config/schema';
 
 describe('Module: config', () => {
   describe('Function: resolveConfig', () => {
-    it('fills the SPEC section 3 defaults when no file is given', () => {
+    it('fills the defaults of the README Configure table when no file is given', () => {
       // Act
       const config = resolveConfig(undefined, 'defaults');
 
@@ -31,7 +31,7 @@ describe('Module: config', () => {
       ['eu-north-1', 40],
       ['us-east-1', 450],
       ['us-west-2', 350],
-      // Not in the SPEC list: the static annual average (Electricity Maps 2025, IN-WE = 653 g).
+      // Not in the README's default list: the static annual average (Electricity Maps 2025, IN-WE = 653 g).
       ['ap-south-1', 653],
     ])('gives %s a default threshold of %d gCO2e/kWh', (region, expected) => {
       // Act

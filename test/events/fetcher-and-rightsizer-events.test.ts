@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { carbonFetcherEventSchema } from '../../lambdas/handlers/carbon-fetcher';
-import { eventSchema as rightsizerEventSchema } from '../../lambdas/handlers/rightsizer';
+import { parseCarbonFetcherEvent } from '../../lambdas/handlers/carbon-fetcher';
+import { parseRightsizerEvent } from '../../lambdas/handlers/rightsizer';
 
 const EVENTS_DIR = join(import.meta.dirname, '../../events');
 const load = (name: string): unknown => JSON.parse(readFileSync(join(EVENTS_DIR, name), 'utf8'));
@@ -23,7 +23,7 @@ describe('Module: events/', () => {
 
   it('carbon-fetcher-dry-run.json asks the fetcher for a dry run', () => {
     // Act
-    const parsed = carbonFetcherEventSchema.parse(load('carbon-fetcher-dry-run.json'));
+    const parsed = parseCarbonFetcherEvent(load('carbon-fetcher-dry-run.json'));
 
     // Assess
     expect(parsed).toEqual({ dryRun: true });
@@ -31,7 +31,7 @@ describe('Module: events/', () => {
 
   it('rightsizer-dry-run.json asks the rightsizer for a dry run', () => {
     // Act
-    const parsed = rightsizerEventSchema.parse(load('rightsizer-dry-run.json'));
+    const parsed = parseRightsizerEvent(load('rightsizer-dry-run.json'));
 
     // Assess
     expect(parsed.dryRun).toBe(true);

@@ -9,7 +9,9 @@ import type { CarbonReading } from '../../lambdas/core/carbon/reading';
 import { fixedClock } from '../../lambdas/core/clock';
 import {
   CarbonCacheWriteError,
-  type CarbonFetcherDeps,
+  type CarbonFetcherWiring,
+  type CarbonFetcherWiringOverrides,
+  carbonFetcherWiringFromEnvironment,
   createCarbonFetcherHandler,
 } from '../../lambdas/handlers/carbon-fetcher';
 import { InvalidEventError } from '../../lambdas/handlers/shared/events';
@@ -31,6 +33,19 @@ const CONFIG = {
 };
 
 const EM_VALUES: Record<string, number> = { DE: 250, GB: 120, 'US-MIDA-PJM': 431 };
+
+/** The scheduled event of the fetcher's EventBridge rule. */
+const SCHEDULED = {
+  version: '0',
+  id: '5b1c7b1e-2f6e-4a11-9d8f-0c2a3b4d5e6f',
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '123456789012',
+  time: NOW,
+  region: 'eu-central-1',
+  resources: ['arn:aws:events:eu-central-1:123456789012:rule/CarbonFetchSchedule'],
+  detail: {},
+};
 
 let server: ReplayServer;
 let table: Awaited<ReturnType<typeof createTestTable>>;
@@ -91,24 +106,35 @@ afterEach(async () => {
   await table.drop();
 });
 
-function deps(overrides: Partial<CarbonFetcherDeps> = {}): Partial<CarbonFetcherDeps> {
-  return {
-    env: {
-      ...functionConfigEnv(CONFIG),
-      ELECTRICITYMAPS_API_URL: server.url,
-      WATTTIME_API_URL: server.url,
-      UK_CARBON_INTENSITY_API_URL: server.url,
+/** The fetcher's wiring from its environment (default: CONFIG and the replay server), with test replacements. */
+function deps(
+  overrides: { env?: Record<string, string | undefined> } & CarbonFetcherWiringOverrides = {},
+): CarbonFetcherWiring {
+  const { env, ...replacements } = overrides;
+  return carbonFetcherWiringFromEnvironment(
+    {
+      ...(env ?? {
+        ...functionConfigEnv(CONFIG),
+        ELECTRICITYMAPS_API_URL: server.url,
+        WATTTIME_API_URL: server.url,
+        UK_CARBON_INTENSITY_API_URL: server.url,
+      }),
+      TABLE_NAME: table.tableName,
     },
-    clock: fixedClock(NOW),
-    store: (config) => new DynamoCarbonStore(table.doc, table.tableName, { ttlMinutes: config.carbon.cacheTtlMinutes }),
-    readSecret: async (name) =>
-      name === 'cas/electricitymaps' ? EM_KEY : JSON.stringify({ username: 'freddo', password: WT_PASSWORD }),
-    metrics: new Metrics({ namespace: 'CarbonAwareScheduler', serviceName: 'carbon-fetcher' }),
-    logger: new Logger({ serviceName: 'carbon-fetcher', logLevel: 'DEBUG' }),
-    tokenCache: new WattTimeTokenCache(),
-    http: { sleep: async () => undefined },
-    ...overrides,
-  };
+    {
+      doc: table.doc,
+      clock: fixedClock(NOW),
+      readSecret: async (name) =>
+        name === 'cas/electricitymaps' ? EM_KEY : JSON.stringify({ username: 'freddo', password: WT_PASSWORD }),
+      telemetry: {
+        metrics: new Metrics({ namespace: 'CarbonAwareScheduler', serviceName: 'carbon-fetcher' }),
+        logger: new Logger({ serviceName: 'carbon-fetcher', logLevel: 'DEBUG' }),
+      },
+      tokenCache: new WattTimeTokenCache(),
+      http: { sleep: async () => undefined },
+      ...replacements,
+    },
+  );
 }
 
 function emfLines(): Record<string, unknown>[] {
@@ -248,7 +274,7 @@ describe('Module: carbon-fetcher handler', () => {
       );
 
       // Act
-      const result = await handler({ at: '2026-01-01T00:00:00Z' });
+      const result = await handler({ dryRun: true, at: '2026-01-01T00:00:00Z' });
 
       // Assess
       expect(result.at).toBe('2026-01-01T00:00:00.000Z');
@@ -331,7 +357,31 @@ describe('Module: carbon-fetcher handler', () => {
       // Act / Assess
       await expect(handler({ dryRun: 'yes' })).rejects.toThrow(InvalidEventError);
       await expect(handler({ at: 'tomorrow' })).rejects.toThrow(/at must be an ISO-8601 date-time/);
+      await expect(handler({ at: '2026-01-01T00:00:00Z' })).rejects.toThrow(
+        'Invalid event: at is only allowed with "dryRun": true',
+      );
+      await expect(handler({ dryrun: true })).rejects.toThrow('Unrecognized key: "dryrun"');
+      await expect(handler({ ...SCHEDULED, source: 'aws.ec2' })).rejects.toThrow('source must be "aws.events"');
       expect(server.count()).toBe(0);
+    });
+
+    it('runs for real on its EventBridge scheduled event, and only reads on config dryRun', async () => {
+      // Prepare
+      const real = createCarbonFetcherHandler(deps());
+      const configuredDry = createCarbonFetcherHandler(
+        deps({ env: { ...functionConfigEnv({ ...CONFIG, dryRun: true }), ELECTRICITYMAPS_API_URL: server.url } }),
+      );
+
+      // Act
+      const ran = await real(SCHEDULED);
+      const emittedByRealRun = emfLines().length;
+      const dry = await configuredDry({ dryRun: false });
+
+      // Assess
+      expect(ran).toMatchObject({ dryRun: false, stored: true });
+      expect(emittedByRealRun).toBeGreaterThan(0);
+      expect(dry).toMatchObject({ dryRun: true, stored: false });
+      expect(emfLines()).toHaveLength(emittedByRealRun);
     });
 
     it('fails the invocation after publishing metrics when the cache cannot be written', async () => {
@@ -344,7 +394,7 @@ describe('Module: carbon-fetcher handler', () => {
         latestReadings: async () => new Map(),
         latestForecast: async () => undefined,
       };
-      const handler = createCarbonFetcherHandler(deps({ store: () => failing }));
+      const handler = createCarbonFetcherHandler(deps({ store: failing }));
 
       // Act / Assess
       await expect(handler({})).rejects.toThrow(CarbonCacheWriteError);

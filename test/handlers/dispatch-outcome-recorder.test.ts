@@ -1,9 +1,16 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoJobStore } from '../../lambdas/adapters/dynamodb/job-store';
 import { fixedClock } from '../../lambdas/core/clock';
-import { createRecorderHandler, recorderWiringFromEnvironment } from '../../lambdas/handlers/dispatch-outcome-recorder';
+import {
+  createDispatchOutcomeRecorderHandler,
+  dispatchOutcomeRecorderWiringFromEnvironment,
+} from '../../lambdas/handlers/dispatch-outcome-recorder';
 import { InvalidEventError } from '../../lambdas/handlers/shared/events';
 import { createTestTable } from '../support/dynamodb';
+import { captureEmf } from '../support/emf';
+import { functionConfigEnv } from '../support/function-config';
 
 let table: Awaited<ReturnType<typeof createTestTable>>;
 
@@ -31,16 +38,21 @@ const envelope = {
   detail,
 };
 
-function handlerFor() {
-  const wiring = recorderWiringFromEnvironment(
-    { TABLE_NAME: table.tableName },
-    { doc: table.doc, clock: fixedClock('2026-11-21T14:00:01Z') },
+const telemetry = () => ({
+  logger: new Logger({ logLevel: 'SILENT' }),
+  metrics: new Metrics({ namespace: 'CarbonAwareScheduler', serviceName: 'dispatch-outcome-recorder' }),
+});
+
+function handlerFor(config: Record<string, unknown> = {}) {
+  const wiring = dispatchOutcomeRecorderWiringFromEnvironment(
+    { ...functionConfigEnv(config), TABLE_NAME: table.tableName },
+    { doc: table.doc, clock: fixedClock('2026-11-21T14:00:01Z'), telemetry: telemetry() },
   );
-  return createRecorderHandler(() => wiring);
+  return createDispatchOutcomeRecorderHandler(wiring);
 }
 
 describe('Handler: dispatch-outcome-recorder', () => {
-  let stdout: MockInstance;
+  let stdout: ReturnType<typeof captureEmf>;
 
   beforeAll(async () => {
     table = await createTestTable();
@@ -49,10 +61,10 @@ describe('Handler: dispatch-outcome-recorder', () => {
     await table.drop();
   });
   beforeEach(() => {
-    stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    stdout = captureEmf();
   });
   afterEach(() => {
-    stdout.mockRestore();
+    stdout.restore();
   });
 
   it('stores a JobCompleted event as JOB#<jobId> / OUTCOME and counts it', async () => {
@@ -66,14 +78,23 @@ describe('Handler: dispatch-outcome-recorder', () => {
     expect(response).toEqual({ recorded: true, dryRun: false, outcome: detail });
     const stored = await new DynamoJobStore(table.doc, table.tableName).getJob('job-9');
     expect(stored.outcome).toEqual({ ...detail, recordedAt: '2026-11-21T14:00:01.000Z' });
-    const emf = stdout.mock.calls.map((call) => String(call[0])).find((line) => line.includes('JobsCompleted'));
-    expect(JSON.parse(emf!)).toMatchObject({ JobsCompleted: 1, Outcome: 'ok', Region: 'eu-north-1' });
+    expect(stdout.metrics()).toEqual([
+      {
+        name: 'JobsCompleted',
+        value: 1,
+        unit: 'Count',
+        namespace: 'CarbonAwareScheduler',
+        dimensions: { service: 'dispatch-outcome-recorder', Outcome: 'ok', Region: 'eu-north-1' },
+      },
+    ]);
   });
 
   it.each([
     [{ ...envelope, 'detail-type': 'JobRequested' }, 'Invalid event: detail-type: detail-type must be "JobCompleted"'],
     [{ ...envelope, detail: { ...detail, outcome: 'maybe' } }, 'Invalid event: detail.outcome:'],
-    [{ source: 'carbon-aware-scheduler' }, 'Invalid event: detail: detail (the job completion) is required'],
+    [{}, 'Invalid event: detail: detail (the job completion) is required'],
+    [{ source: 'carbon-aware-scheduler', 'detail-type': 'JobCompleted', detail }, 'Invalid event: version:'],
+    [{ dryrun: true, detail }, 'Invalid event: (event): Unrecognized key: "dryrun"'],
   ])('rejects %j naming the field, writing nothing', async (event, message) => {
     // Prepare
     const handler = handlerFor();
@@ -96,5 +117,33 @@ describe('Handler: dispatch-outcome-recorder', () => {
     // Assess
     expect(response).toMatchObject({ recorded: false, dryRun: true });
     expect(await new DynamoJobStore(table.doc, table.tableName).getJob('dry-9')).toEqual({});
+  });
+
+  it('config dryRun: a JobCompleted event is validated and not recorded or counted', async () => {
+    // Prepare
+    const handler = handlerFor({ dryRun: true });
+
+    // Act
+    const response = await handler({ ...envelope, detail: { ...detail, jobId: 'dry-10' } });
+
+    // Assess
+    expect(response).toMatchObject({ recorded: false, dryRun: true });
+    expect(await new DynamoJobStore(table.doc, table.tableName).getJob('dry-10')).toEqual({});
+    expect(stdout.metrics()).toEqual([]);
+  });
+
+  it('rethrows when the outcome cannot be written, so Lambda retries the event and keeps it in the DLQ', async () => {
+    // Prepare: a table that does not exist
+    const wiring = dispatchOutcomeRecorderWiringFromEnvironment(
+      { ...functionConfigEnv({}), TABLE_NAME: 'no-such-table' },
+      { doc: table.doc, clock: fixedClock('2026-11-21T14:00:01Z'), telemetry: telemetry() },
+    );
+
+    // Act
+    const act = createDispatchOutcomeRecorderHandler(wiring)(envelope);
+
+    // Assess
+    await expect(act).rejects.toThrow(/non-existent table|ResourceNotFound|Requested resource not found/);
+    expect(stdout.metrics()).toEqual([]);
   });
 });

@@ -7,13 +7,8 @@ import { DynamoJobStore } from '../../lambdas/adapters/dynamodb/job-store';
 import type { CarbonForecast, CarbonReading } from '../../lambdas/core/carbon/reading';
 import { zoneForRegion } from '../../lambdas/core/carbon/region-facts';
 import { fixedClock } from '../../lambdas/core/clock';
-import { DispatchFailedError } from '../../lambdas/core/dispatch/dispatch-job';
-import { createDispatcherHandler, wiringFromEnvironment } from '../../lambdas/handlers/dispatcher';
-import {
-  DispatchEnvironmentError,
-  eventBusRegion,
-  parseWorkerFunctions,
-} from '../../lambdas/handlers/shared/dispatch-env';
+import { createDispatcherHandler, dispatcherWiringFromEnvironment } from '../../lambdas/handlers/dispatcher';
+import { EnvironmentError, eventBusRegion, parseWorkerFunctions } from '../../lambdas/handlers/shared/environment';
 import { InvalidEventError } from '../../lambdas/handlers/shared/events';
 import { createTestTable } from '../support/dynamodb';
 import { functionConfigEnv } from '../support/function-config';
@@ -72,7 +67,7 @@ function environment(overrides: Record<string, string | undefined> = {}) {
 }
 
 function handlerFor(env = environment(), jobIds: string[] = ['uuid-1']) {
-  const wiring = wiringFromEnvironment(env, {
+  const wiring = dispatcherWiringFromEnvironment(env, {
     doc: table.doc,
     clock: fixedClock(now),
     newJobId: () => jobIds.shift()!,
@@ -229,7 +224,7 @@ describe('Handler: dispatcher', () => {
     );
   });
 
-  it('fails with a clear error when every invoke fails, and records the attempts', async () => {
+  it('returns, records and counts a failed decision when every invoke fails (an operational failure)', async () => {
     // Prepare
     lambdaMock
       .on(InvokeCommand)
@@ -237,10 +232,14 @@ describe('Handler: dispatcher', () => {
     const handler = handlerFor(environment(), ['failed-1']);
 
     // Act
-    const act = handler({ job: { kind: 'report-location' }, regions: ['eu-north-1', 'us-east-1'] }, context);
+    const response = await handler({ job: { kind: 'report-location' }, regions: ['eu-north-1', 'us-east-1'] }, context);
 
     // Assess
-    await expect(act).rejects.toThrow(DispatchFailedError);
+    expect(response).toMatchObject({ jobId: 'failed-1', action: 'failed', recorded: true });
+    expect(response.attempts.map((a) => [a.region, a.outcome])).toEqual([
+      ['eu-north-1', 'failed'],
+      ['us-east-1', 'failed'],
+    ]);
     const stored = await new DynamoJobStore(table.doc, table.tableName).getJob('failed-1');
     expect(stored.decision?.action).toBe('failed');
     expect(stored.decision?.attempts).toHaveLength(2);
@@ -316,6 +315,22 @@ describe('Handler: dispatcher', () => {
     expect(response.deferralNote).toBe('runs now: time shifting is not configured (DISPATCH_SCHEDULE_GROUP not set)');
   });
 
+  it('config dryRun: a real request is planned only, nothing invoked, written or counted', async () => {
+    // Prepare
+    const handler = handlerFor(environment({ ...functionConfigEnv({ homeRegion: 'eu-central-1', dryRun: true }) }), [
+      'config-dry-1',
+    ]);
+
+    // Act
+    const response = await handler({ job: { kind: 'report-location' }, dryRun: false }, context);
+
+    // Assess
+    expect(response).toMatchObject({ action: 'planned', dryRun: true, recorded: false, chosenRegion: 'eu-north-1' });
+    expect(lambdaMock).not.toHaveReceivedCommand(InvokeCommand);
+    expect(await new DynamoJobStore(table.doc, table.tableName).getJob('config-dry-1')).toEqual({});
+    expect(emitted(stdout)).toEqual([]);
+  });
+
   it('dry run: returns the ranking, choice and deferral without invoking, scheduling or writing', async () => {
     // Prepare
     const handler = handlerFor(environment(), ['dry-1']);
@@ -343,6 +358,11 @@ describe('Handler: dispatcher', () => {
     [{ job: { kind: 'x' }, regions: ['eu-north-1', 'moon-1'] }, 'Invalid event: regions: unknown AWS region "moon-1"'],
     [{ job: { kind: 'x' }, regions: ['ap-south-1'] }, 'Invalid event: regions: region "ap-south-1" is not allowed'],
     [{ dryRun: true }, 'Invalid event: job: Invalid input: expected object, received undefined'],
+    [{ job: { kind: 'x' }, at: '2026-11-21T12:00:00Z' }, 'Invalid event: at is only allowed with "dryRun": true'],
+    [
+      { version: '0', source: 'someone-else', 'detail-type': 'JobRequested', detail: { job: { kind: 'x' } } },
+      'Invalid event: id: Invalid input',
+    ],
   ])('rejects %j with a clear message and invokes nothing', async (event, message) => {
     // Prepare
     const handler = handlerFor();
@@ -357,14 +377,14 @@ describe('Handler: dispatcher', () => {
   });
 });
 
-describe('Module: dispatch-env', () => {
+describe('Module: shared/environment', () => {
   describe('Function: parseWorkerFunctions', () => {
     it('reads a region → ARN map and checks each ARN is in its region', () => {
       // Act / Assess
       expect(parseWorkerFunctions(JSON.stringify({ 'eu-north-1': workerArn('eu-north-1') }))).toEqual({
         'eu-north-1': workerArn('eu-north-1'),
       });
-      expect(() => parseWorkerFunctions(undefined)).toThrow(DispatchEnvironmentError);
+      expect(() => parseWorkerFunctions(undefined)).toThrow(EnvironmentError);
       expect(() => parseWorkerFunctions('{')).toThrow(/WORKER_FUNCTIONS: is not valid JSON/);
       expect(() => parseWorkerFunctions(JSON.stringify({ 'eu-west-3': workerArn('eu-north-1') }))).toThrow(
         `environment variable WORKER_FUNCTIONS: eu-west-3: ${workerArn('eu-north-1')} is in region eu-north-1, not eu-west-3`,

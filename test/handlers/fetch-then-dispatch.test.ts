@@ -3,11 +3,9 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { WattTimeTokenCache } from '../../lambdas/adapters/carbon/watttime-token-cache';
-import { DynamoCarbonStore } from '../../lambdas/adapters/dynamodb/carbon-store';
 import { fixedClock } from '../../lambdas/core/clock';
-import { createCarbonFetcherHandler } from '../../lambdas/handlers/carbon-fetcher';
-import { createDispatcherHandler, wiringFromEnvironment } from '../../lambdas/handlers/dispatcher';
+import { carbonFetcherWiringFromEnvironment, createCarbonFetcherHandler } from '../../lambdas/handlers/carbon-fetcher';
+import { createDispatcherHandler, dispatcherWiringFromEnvironment } from '../../lambdas/handlers/dispatcher';
 import { createTestTable } from '../support/dynamodb';
 import { functionConfigEnv } from '../support/function-config';
 import { providerFixture, type ReplayServer, startReplayServer } from '../support/replay-server';
@@ -67,18 +65,22 @@ afterAll(async () => {
 describe('Module: carbon fetcher → table → dispatcher', () => {
   it('dry-run dispatch ranks the worker regions by the replayed intensities the fetcher stored', async () => {
     // Prepare
-    const fetcher = createCarbonFetcherHandler({
-      env: { ...functionConfigEnv(CONFIG), ELECTRICITYMAPS_API_URL: server.url },
-      clock: fixedClock(NOW),
-      store: (config) =>
-        new DynamoCarbonStore(table.doc, table.tableName, { ttlMinutes: config.carbon.cacheTtlMinutes }),
-      readSecret: async () => 'em-key',
-      metrics: new Metrics({ namespace: 'CarbonAwareScheduler', serviceName: 'carbon-fetcher' }),
-      logger: new Logger({ serviceName: 'carbon-fetcher', logLevel: 'SILENT' }),
-      tokenCache: new WattTimeTokenCache(),
-      http: { sleep: async () => undefined },
-    });
-    const wiring = wiringFromEnvironment(
+    const fetcher = createCarbonFetcherHandler(
+      carbonFetcherWiringFromEnvironment(
+        { ...functionConfigEnv(CONFIG), TABLE_NAME: table.tableName, ELECTRICITYMAPS_API_URL: server.url },
+        {
+          doc: table.doc,
+          clock: fixedClock(NOW),
+          readSecret: async () => 'em-key',
+          telemetry: {
+            metrics: new Metrics({ namespace: 'CarbonAwareScheduler', serviceName: 'carbon-fetcher' }),
+            logger: new Logger({ serviceName: 'carbon-fetcher', logLevel: 'SILENT' }),
+          },
+          http: { sleep: async () => undefined },
+        },
+      ),
+    );
+    const wiring = dispatcherWiringFromEnvironment(
       {
         ...functionConfigEnv(CONFIG),
         TABLE_NAME: table.tableName,

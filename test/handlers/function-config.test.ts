@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lambdas/core/config/resolve';
-import { createSchedulerHandler } from '../../lambdas/handlers/scheduler';
+import { createSchedulerHandler, schedulerWiringFromEnvironment } from '../../lambdas/handlers/scheduler';
 import { loadFunctionConfig, readFunctionConfig } from '../../lambdas/handlers/shared/function-config';
+import { oncePerContainer } from '../../lambdas/handlers/shared/telemetry';
 import { emptyTaskRootEnv, functionConfigEnv } from '../support/function-config';
 
 describe('Module: function configuration', () => {
@@ -85,20 +86,28 @@ describe('Module: function configuration', () => {
 
   describe('Handler: a function deployed without its configuration', () => {
     it('fails its first invocation with the ConfigError instead of running on defaults', async () => {
-      // Prepare: no ports are reached; the configuration is read first
-      const handler = createSchedulerHandler({
-        env: emptyTaskRootEnv(),
-        ports: () => {
-          throw new Error('must not be reached');
-        },
-      });
+      // Prepare: the wiring is built at the first invocation, as the deployed handler does; no port is reached
+      const handler = createSchedulerHandler(
+        oncePerContainer(() =>
+          schedulerWiringFromEnvironment(
+            { ...emptyTaskRootEnv(), TABLE_NAME: 'state' },
+            {
+              ports: () => {
+                throw new Error('must not be reached');
+              },
+            },
+          ),
+        ),
+      );
 
       // Act
       const run = handler({ dryRun: true });
+      const again = handler({ dryRun: true });
 
-      // Assess
+      // Assess: every invocation fails the same way until the function is redeployed with its configuration
       await expect(run).rejects.toThrow(ConfigError);
       await expect(run).rejects.toThrow(/config\.json\):\n {2}- \(file\): missing/);
+      await expect(again).rejects.toThrow(ConfigError);
     });
   });
 });

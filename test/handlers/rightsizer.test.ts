@@ -1,3 +1,5 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
 import {
   DescribeInstancesCommand,
@@ -9,12 +11,20 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { InMemoryRecommendationStore } from '../../lambdas/adapters/dynamodb/recommendation-store';
 import { InstanceTypeCatalog } from '../../lambdas/adapters/ec2/instance-types';
+import { METRICS } from '../../lambdas/contract';
 import { fixedClock } from '../../lambdas/core/clock';
 import { resolveConfig } from '../../lambdas/core/config/resolve';
 import { familySizes } from '../../lambdas/core/ec2/instance-specs';
-import { METRICS } from '../../lambdas/core/metrics-catalog';
 import { parseQueryId } from '../../lambdas/core/rightsizing/metric-queries';
-import { handle, type RightsizerDeps, type RightsizerResponse } from '../../lambdas/handlers/rightsizer';
+import {
+  createRightsizerHandler,
+  type RightsizerResponse,
+  type RightsizerWiring,
+  rightsizerWiringFromEnvironment,
+} from '../../lambdas/handlers/rightsizer';
+import { EnvironmentError } from '../../lambdas/handlers/shared/environment';
+import { InvalidEventError } from '../../lambdas/handlers/shared/events';
+import { functionConfigEnv } from '../support/function-config';
 
 // The deployed function's Powertools service name (set by the CDK construct), before the handler module loads.
 vi.hoisted(() => {
@@ -23,9 +33,12 @@ vi.hoisted(() => {
 
 /** The response of a run that analysed (fails the test otherwise). */
 function ran(response: RightsizerResponse) {
-  if (!response.ok || !('regions' in response)) throw new Error(`expected a run, got ${JSON.stringify(response)}`);
+  if (!('regions' in response)) throw new Error(`expected a run, got ${JSON.stringify(response)}`);
   return response;
 }
+
+/** One invocation of the handler built on `wiring`. */
+const handle = (event: unknown, wiring: RightsizerWiring) => createRightsizerHandler(wiring)(event);
 
 const ec2Mock = mockClient(EC2Client);
 const cwMock = mockClient(CloudWatchClient);
@@ -70,10 +83,14 @@ function metricsFake(input: GetMetricDataCommandInput) {
   };
 }
 
-function deps(overrides: Partial<RightsizerDeps> = {}): RightsizerDeps & { store: InMemoryRecommendationStore } {
+function deps(overrides: Partial<RightsizerWiring> = {}): RightsizerWiring & { store: InMemoryRecommendationStore } {
   const ec2 = new EC2Client({ region: 'eu-central-1', maxAttempts: 1 });
   return {
     config: resolveConfig({ homeRegion: 'eu-central-1', managedRegions: ['eu-central-1'] }),
+    telemetry: {
+      logger: new Logger({ logLevel: 'SILENT' }),
+      metrics: new Metrics({ namespace: 'CarbonAwareScheduler', serviceName: 'rightsizer' }),
+    },
     ec2: () => ec2,
     cloudWatch: () => new CloudWatchClient({ region: 'eu-central-1', maxAttempts: 1 }),
     catalog: new InstanceTypeCatalog({ clientFor: () => ec2 }),
@@ -81,7 +98,7 @@ function deps(overrides: Partial<RightsizerDeps> = {}): RightsizerDeps & { store
     store: new InMemoryRecommendationStore(),
     clock: fixedClock(AT),
     ...overrides,
-  } as RightsizerDeps & { store: InMemoryRecommendationStore };
+  } as RightsizerWiring & { store: InMemoryRecommendationStore };
 }
 
 describe('Module: rightsizer handler', () => {
@@ -124,7 +141,7 @@ describe('Module: rightsizer handler', () => {
       const d = deps();
 
       // Act
-      const result = await handle({ at: AT }, d);
+      const result = await handle({}, d);
 
       // Assess
       expect(ec2Mock).toHaveReceivedCommandTimes(DescribeInstancesCommand, 2);
@@ -132,7 +149,7 @@ describe('Module: rightsizer handler', () => {
         Filters: [{ Name: 'tag-key', Values: ['Schedule', 'Rightsize'] }],
       });
       expect(ec2Mock).toHaveReceivedNthCommandWith(DescribeInstancesCommand, 2, { NextToken: 'page-2' });
-      expect(result).toMatchObject({ ok: true, dryRun: false });
+      expect(result).toMatchObject({ dryRun: false });
       const summary = ran(result).regions[0]!;
       expect(summary).toMatchObject({
         region: 'eu-central-1',
@@ -200,7 +217,7 @@ describe('Module: rightsizer handler', () => {
       const result = await handle({ at: AT, dryRun: true }, d);
 
       // Assess
-      expect(result).toMatchObject({ ok: true, dryRun: true });
+      expect(result).toMatchObject({ dryRun: true });
       expect(ran(result).recommendations).toEqual([
         expect.objectContaining({ instanceId: 'i-0bbb00001', status: 'open' }),
       ]);
@@ -272,14 +289,48 @@ describe('Module: rightsizer handler', () => {
       [{ dryRun: 'yes' }, /dryRun/],
       [{ instanceIds: ['web-1'] }, /instance id/],
       [{ regions: ['us-west-2'] }, /not managed/],
-    ])('rejects the malformed event %j without acting', async (event, message) => {
+      [{ at: AT }, /at is only allowed with "dryRun": true/],
+      [{ dryrun: true }, /Unrecognized key: "dryrun"/],
+    ])('rejects the malformed event %j with InvalidEventError, without acting', async (event, message) => {
       // Act
-      const result = await handle(event, deps());
+      const act = handle(event, deps());
 
       // Assess
-      expect(result).toMatchObject({ ok: false });
-      expect('error' in result ? result.error : '').toMatch(message);
+      await expect(act).rejects.toThrow(InvalidEventError);
+      await expect(act).rejects.toThrow(message);
       expect(ec2Mock).not.toHaveReceivedCommand(DescribeInstancesCommand);
+    });
+
+    it('config dryRun: an explicit "dryRun": false still writes and publishes nothing', async () => {
+      // Prepare
+      ec2Mock.on(DescribeInstancesCommand).resolves({
+        Reservations: [{ Instances: [instance('i-0eee00001', 'm5.2xlarge', { Schedule: 'office-hours' })] }],
+      } as never);
+      const d = deps({ config: resolveConfig({ homeRegion: 'eu-central-1', dryRun: true }) });
+
+      // Act
+      const result = await handle({ dryRun: false }, d);
+
+      // Assess
+      expect(result).toMatchObject({ dryRun: true });
+      expect(await d.store.list('eu-central-1')).toEqual([]);
+      expect(stdout.mock.calls.some((c) => String(c[0]).includes('RightsizingRecommendations'))).toBe(false);
+    });
+
+    it('is wired from its environment once: config, TABLE_NAME and PRICE_SOURCE', () => {
+      // Prepare
+      const env = { ...functionConfigEnv({ homeRegion: 'eu-west-1' }), TABLE_NAME: 'state', PRICE_SOURCE: 'snapshot' };
+
+      // Act
+      const wiring = rightsizerWiringFromEnvironment(env);
+
+      // Assess
+      expect(wiring.config.homeRegion).toBe('eu-west-1');
+      expect(wiring.priceBook).toBeUndefined();
+      expect(() => rightsizerWiringFromEnvironment({ ...env, TABLE_NAME: undefined })).toThrow(EnvironmentError);
+      expect(() => rightsizerWiringFromEnvironment({ ...env, PRICE_SOURCE: 'cheap' })).toThrow(
+        'environment variable PRICE_SOURCE: "cheap"; expected price-list-api or snapshot',
+      );
     });
   });
 });

@@ -11,23 +11,26 @@ import {
 } from '@aws-sdk/client-ec2';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoInstanceStateStore } from '../../lambdas/adapters/dynamodb/instance-state-store';
-import { DynamoLease } from '../../lambdas/adapters/dynamodb/lease';
-import { DynamoSavingsStore } from '../../lambdas/adapters/dynamodb/savings-store';
 import { Ec2Fleet, ec2ClientFactory } from '../../lambdas/adapters/ec2/fleet';
 import { staticPriceBook } from '../../lambdas/core/accounting/price-book';
 import { InMemoryCarbonStore } from '../../lambdas/core/carbon/in-memory-carbon-store';
 import { carbonLookupFromStore } from '../../lambdas/core/carbon/lookup';
 import type { CarbonReading } from '../../lambdas/core/carbon/reading';
 import { fixedClock } from '../../lambdas/core/clock';
-import { createSchedulerHandler } from '../../lambdas/handlers/scheduler';
+import { createSchedulerHandler, schedulerWiringFromEnvironment } from '../../lambdas/handlers/scheduler';
 import { InvalidEventError } from '../../lambdas/handlers/shared/events';
 import { createTestTable } from '../support/dynamodb';
+import { captureEmf } from '../support/emf';
 import { functionConfigEnv } from '../support/function-config';
 
 const ec2Mock = mockClient(EC2Client);
 const tables: Awaited<ReturnType<typeof createTestTable>>[] = [];
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 afterAll(async () => {
   await Promise.all(tables.map((t) => t.drop()));
@@ -86,31 +89,31 @@ async function setupHandler(options: Setup = {}) {
   const carbonStore = new InMemoryCarbonStore();
   await carbonStore.putReadings(options.carbon ?? [], new Date('2026-03-02T08:58:00Z'));
   const metrics = new Metrics({ namespace: 'Test', serviceName: 'scheduler' });
-  const recorded: { name: string; value: number; dimensions: Record<string, string> }[] = [];
-  let dimensions: Record<string, string> = {};
-  vi.spyOn(metrics, 'addDimensions').mockImplementation((d) => {
-    dimensions = { ...d } as Record<string, string>;
-    return metrics;
-  });
-  vi.spyOn(metrics, 'addMetric').mockImplementation((name, _unit, value) => {
-    recorded.push({ name, value, dimensions });
-    return metrics;
-  });
-  vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => metrics);
-  const handler = createSchedulerHandler({
-    env: functionConfigEnv({ managedRegions: ['eu-central-1'], ...options.config }),
-    clock: fixedClock('2026-03-02T09:00:00Z'),
-    metrics,
-    logger: new Logger({ logLevel: 'SILENT' }),
-    ports: (config) => ({
-      fleet: new Ec2Fleet(ec2ClientFactory({ maxAttempts: 1 })),
-      states: new DynamoInstanceStateStore(table.doc, table.tableName),
-      savings: new DynamoSavingsStore(table.doc, table.tableName),
-      lease: new DynamoLease(table.doc, table.tableName),
-      carbon: carbonLookupFromStore(carbonStore, { maxCachedAgeSeconds: config.carbon.maxDataAgeMinutes * 60 }),
-      prices: staticPriceBook({ 'eu-central-1': { 'm5.large': 0.115 } }),
-    }),
-  });
+  const emf = captureEmf();
+  /** The EMF metric values the run printed, with the dimensions besides Powertools' `service`. */
+  const recorded = () =>
+    emf.metrics().map(({ name, value, dimensions: { service, ...dimensions } }) => {
+      expect(service).toBe('scheduler');
+      return { name, value, dimensions };
+    });
+  const handler = createSchedulerHandler(
+    schedulerWiringFromEnvironment(
+      { ...functionConfigEnv({ managedRegions: ['eu-central-1'], ...options.config }), TABLE_NAME: table.tableName },
+      {
+        doc: table.doc,
+        clock: fixedClock('2026-03-02T09:00:00Z'),
+        telemetry: { metrics, logger: new Logger({ logLevel: 'SILENT' }) },
+        ports: (config) => ({
+          fleet: new Ec2Fleet(ec2ClientFactory({ maxAttempts: 1 })),
+          carbon: carbonLookupFromStore(carbonStore, { maxCachedAgeSeconds: config.carbon.maxDataAgeMinutes * 60 }),
+          forecast: undefined,
+          prices: staticPriceBook({ 'eu-central-1': { 'm5.large': 0.115 } }),
+          prefetchPrices: undefined,
+          rightsizing: undefined,
+        }),
+      },
+    ),
+  );
   const items = async () =>
     ((await table.doc.send(new ScanCommand({ TableName: table.tableName }))).Items ?? []) as Record<string, unknown>[];
   return { handler, table, recorded, items };
@@ -187,7 +190,7 @@ describe('Module: scheduler handler', () => {
       expect(result.plan.find((p) => p.instanceId === 'i-always')?.action).toBe('none');
 
       const metric = (name: string, dims: Record<string, string>) =>
-        recorded.find((m) => m.name === name && JSON.stringify(m.dimensions) === JSON.stringify(dims))?.value;
+        recorded().find((m) => m.name === name && JSON.stringify(m.dimensions) === JSON.stringify(dims))?.value;
       expect(metric('InstanceStartup', { Region: 'eu-central-1' })).toBe(2);
       expect(metric('InstanceShutdown', { Region: 'eu-central-1' })).toBe(1);
       expect(metric('ManagedInstances', { Region: 'eu-central-1' })).toBe(4);
@@ -197,7 +200,7 @@ describe('Module: scheduler handler', () => {
       expect(metric('ActionErrors', { Region: 'eu-central-1', Action: 'start' })).toBe(0);
       expect(metric('ActionFailures', {})).toBe(0);
       expect(
-        recorded.every((m) =>
+        recorded().every((m) =>
           Object.keys(m.dimensions).every((k) => ['Region', 'Action', 'State', 'Period'].includes(k)),
         ),
       ).toBe(true);
@@ -237,7 +240,7 @@ describe('Module: scheduler handler', () => {
       ]);
       expect(result.totals.failed).toBe(1);
       // The run-level total the ActionFailures alarm reads, with no dimension but the default service
-      expect(recorded.filter((m) => m.name === 'ActionFailures')).toEqual([
+      expect(recorded().filter((m) => m.name === 'ActionFailures')).toEqual([
         { name: 'ActionFailures', value: 1, dimensions: {} },
       ]);
       const state = await new DynamoInstanceStateStore(table.doc, table.tableName).loadRegion('eu-central-1');

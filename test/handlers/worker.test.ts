@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DispatchEnvironmentError } from '../../lambdas/handlers/shared/dispatch-env';
+import { EnvironmentError } from '../../lambdas/handlers/shared/environment';
 import { InvalidEventError } from '../../lambdas/handlers/shared/events';
 import { createWorkerHandler, workerWiringFromEnvironment } from '../../lambdas/handlers/worker';
 
@@ -34,7 +34,10 @@ const dispatch = {
 };
 
 function handlerFor() {
-  const wiring = workerWiringFromEnvironment({ AWS_REGION: 'eu-north-1', HOME_EVENT_BUS_ARN: BUS }, steppingClock());
+  const wiring = workerWiringFromEnvironment(
+    { AWS_REGION: 'eu-north-1', HOME_EVENT_BUS_ARN: BUS },
+    { clock: steppingClock() },
+  );
   return createWorkerHandler(() => wiring);
 }
 
@@ -150,9 +153,12 @@ describe('Handler: worker', () => {
     expect(eventBridgeMock).not.toHaveReceivedCommand(PutEventsCommand);
   });
 
-  it('refuses to start without a valid HOME_EVENT_BUS_ARN', () => {
+  it('refuses to start without AWS_REGION or a valid HOME_EVENT_BUS_ARN', () => {
     // Act / Assess
-    expect(() => workerWiringFromEnvironment({ AWS_REGION: 'eu-north-1' })).toThrow(DispatchEnvironmentError);
+    expect(() => workerWiringFromEnvironment({ HOME_EVENT_BUS_ARN: BUS })).toThrow(
+      'environment variable AWS_REGION: is not set; expected the region the worker runs in (Lambda sets it)',
+    );
+    expect(() => workerWiringFromEnvironment({ AWS_REGION: 'eu-north-1' })).toThrow(EnvironmentError);
     expect(() => workerWiringFromEnvironment({ AWS_REGION: 'eu-north-1', HOME_EVENT_BUS_ARN: 'default' })).toThrow(
       /HOME_EVENT_BUS_ARN/,
     );

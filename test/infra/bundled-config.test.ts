@@ -104,12 +104,18 @@ describe('Module: configuration delivery (bundled synth)', () => {
   it('puts config.json, equal to the configuration as written, next to index.mjs of every function that reads it', () => {
     // Assess
     const byService = Object.fromEntries(first.map((fn) => [fn.service, fn]));
-    for (const service of ['carbon-fetcher', 'scheduler', 'rightsizer', 'dispatcher']) {
+    // Every control-plane function reads it (the outcome recorder for config dryRun); workers are in their own stacks
+    for (const service of ['carbon-fetcher', 'scheduler', 'rightsizer', 'dispatcher', 'dispatch-outcome-recorder']) {
       expect(byService[service]?.files, service).toEqual(['config.json', 'index.mjs', 'index.mjs.map']);
       expect(byService[service]?.config, service).toEqual(INPUT);
     }
-    // The outcome recorder reads no configuration and gets none
-    expect(byService['dispatch-outcome-recorder']?.files).toEqual(['index.mjs', 'index.mjs.map']);
+    expect(Object.keys(byService).sort()).toEqual([
+      'carbon-fetcher',
+      'dispatch-outcome-recorder',
+      'dispatcher',
+      'rightsizer',
+      'scheduler',
+    ]);
   });
 
   it('changes the code asset (its hash) of exactly the functions that read the configuration when it changes', () => {
@@ -117,10 +123,9 @@ describe('Module: configuration delivery (bundled synth)', () => {
     const hashes = (fns: BundledFunction[]) => Object.fromEntries(fns.map((fn) => [fn.service, fn.assetHash]));
     const before = hashes(first);
     const after = hashes(second);
-    for (const service of ['carbon-fetcher', 'scheduler', 'rightsizer', 'dispatcher']) {
+    for (const service of ['carbon-fetcher', 'scheduler', 'rightsizer', 'dispatcher', 'dispatch-outcome-recorder']) {
       expect(after[service], service).not.toBe(before[service]);
     }
-    expect(after['dispatch-outcome-recorder']).toBe(before['dispatch-outcome-recorder']);
     expect(second.find((fn) => fn.service === 'scheduler')?.config).toEqual({ ...INPUT, dryRun: true });
   });
 
@@ -136,7 +141,7 @@ describe('Module: configuration delivery (bundled synth)', () => {
     // Assess
     expect(withConfig).toEqual({
       ok: false,
-      message: 'Error: TABLE_NAME is not set; the scheduler needs the state table',
+      message: 'EnvironmentError: environment variable TABLE_NAME: is not set; expected the state table name',
     });
     expect(withoutConfig.ok).toBe(false);
     expect(withoutConfig.message).toMatch(

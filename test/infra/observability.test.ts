@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { METRICS, type MetricName } from '../../lambdas/core/metrics-catalog';
+import { METRICS, type MetricName } from '../../lambdas/contract';
 import { synthesize, type templateOf } from './app-factory';
 
 /** The dashboard body with CloudFormation tokens (function names, region refs) replaced by placeholders. */
@@ -36,8 +36,8 @@ describe('Module: observability', () => {
     );
 
     it('graphs carbon intensity for every carbon region with that region’s threshold drawn on it', () => {
-      // Prepare: thresholds by hand: eu-central-1 300 (SPEC default), eu-west-1 220 (configured),
-      // eu-north-1 40 and us-east-1 450 (SPEC defaults).
+      // Prepare: thresholds by hand: eu-central-1 300 (default), eu-west-1 220 (configured),
+      // eu-north-1 40 and us-east-1 450 (defaults).
       const expected = { 'eu-central-1': 300, 'eu-west-1': 220, 'eu-north-1': 40, 'us-east-1': 450 };
 
       // Assess

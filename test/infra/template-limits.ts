@@ -1,4 +1,4 @@
-import { METRICS, type MetricName } from '../../lambdas/core/metrics-catalog';
+import { METRICS, type MetricName } from '../../lambdas/contract';
 import type { Config } from '../../lib/config';
 
 /**

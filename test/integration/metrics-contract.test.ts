@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { CloudWatchClient, GetDashboardCommand } from '@aws-sdk/client-cloudwatch';
 import { describe, expect, it } from 'vitest';
-import { METRICS, type MetricName } from '../../lambdas/core/metrics-catalog';
+import { METRICS, type MetricName } from '../../lambdas/contract';
 import { clientConfig } from './support/deployment';
 import { controlPlane, deployment, emfLogFile } from './support/fixture';
 

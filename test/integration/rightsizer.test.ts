@@ -132,14 +132,12 @@ describe('Integration: the deployed rightsizer on metrics in moto, and an auto r
   it('recommends from the metrics as docs/rightsizing.md says, stores the recommendations and emits the metrics', async () => {
     proxy.clearCalls();
     const run = await rightsizer.invoke<{
-      ok: boolean;
       dryRun: boolean;
       window: { start: string; end: string };
       regions: RegionSummary[];
     }>({}, { at: RUN_AT });
     expect(run.error).toBeUndefined();
     expect(run.result).toMatchObject({
-      ok: true,
       dryRun: false,
       window: { start: '2026-11-03T00:00:00.000Z', end: '2026-11-17T00:00:00.000Z' },
     });

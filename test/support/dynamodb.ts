@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import { TABLE_KEYS } from '../../lambdas/adapters/dynamodb/table';
+import { TABLE_KEYS } from '../../lambdas/contract';
 
 /** A fresh table on the shared dynalite server, shaped like the product's table. Call `drop` in afterEach/All. */
 export async function createTestTable(): Promise<{

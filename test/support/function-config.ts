@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FUNCTION_CONFIG_FILE, LAMBDA_TASK_ROOT_ENV } from '../../lambdas/handlers/shared/function-config';
+import { FUNCTION_CONFIG_FILE, LAMBDA_TASK_ROOT_ENV } from '../../lambdas/contract';
 
 const created: string[] = [];
 process.once('exit', () => {

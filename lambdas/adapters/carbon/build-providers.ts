@@ -38,7 +38,7 @@ export interface ProviderSetup {
 
 /**
  * Build the configured providers in priority order; a provider without credentials is skipped and listed in
- * `unavailable` with the reason (SPEC section 3). `static` needs nothing and is always buildable.
+ * `unavailable` with the reason (docs/carbon.md). `static` needs nothing and is always buildable.
  */
 export function buildProviders(setup: ProviderSetup): {
   providers: CarbonProvider[];

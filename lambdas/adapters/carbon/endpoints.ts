@@ -1,3 +1,4 @@
+import { PROVIDER_URL_ENV } from '../../contract';
 import { ELECTRICITYMAPS_DEFAULT_URL } from './electricity-maps';
 import { UK_CARBON_INTENSITY_DEFAULT_URL } from './uk-carbon-intensity';
 import { WATTTIME_DEFAULT_URL } from './watttime';
@@ -9,12 +10,8 @@ export interface ProviderEndpoints {
   readonly ukCarbonIntensity: string;
 }
 
-/** Environment variables overriding the base URLs (SPEC section 5), for proxies and tests. */
-export const PROVIDER_URL_ENV = {
-  electricityMaps: 'ELECTRICITYMAPS_API_URL',
-  wattTime: 'WATTTIME_API_URL',
-  ukCarbonIntensity: 'UK_CARBON_INTENSITY_API_URL',
-} as const;
+/** The variables overriding the base URLs, for proxies and tests (names in the contract, docs/carbon.md). */
+export { PROVIDER_URL_ENV };
 
 /** The public base URLs used when no variable is set. */
 export const DEFAULT_PROVIDER_ENDPOINTS: ProviderEndpoints = {
@@ -45,7 +42,7 @@ function read(env: Readonly<Record<string, string | undefined>>, variable: strin
 }
 
 /**
- * Base URLs from an environment (read at the edge: the handler passes `process.env`, the CLI its context's env).
+ * Base URLs from an environment (read at the edge: the fetcher's wiring passes its environment, the CLI its context's).
  * @throws {InvalidEndpointError} naming the variable when a value is not an http(s) URL
  */
 export function providerEndpointsFromEnv(env: Readonly<Record<string, string | undefined>>): ProviderEndpoints {

@@ -33,9 +33,6 @@ export interface HttpOptions {
   readonly budget?: AbortSignal;
 }
 
-/** Defaults matching the config defaults (`requestTimeoutMs` 4,000, `maxRetries` 2). */
-export const DEFAULT_HTTP_OPTIONS: HttpOptions = { timeoutMs: 4000, maxRetries: 2 };
-
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `base` (with or without a path prefix or trailing slash) + `path` + `query`. */

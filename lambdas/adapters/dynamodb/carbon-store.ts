@@ -5,12 +5,13 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { KEY_PREFIX, TABLE_KEYS } from '../../contract';
 import type { CarbonStore } from '../../core/carbon/carbon-store';
 import type { CarbonForecast, CarbonReading } from '../../core/carbon/reading';
-import { expiresAt, TABLE_KEYS } from './table';
+import { expiresAt } from './table';
 
 /** Partition key of a region's carbon items. */
-export const carbonPartitionKey = (region: string): string => `CARBON#${region}`;
+export const carbonPartitionKey = (region: string): string => `${KEY_PREFIX.carbon}${region}`;
 /** Sort key of a region's latest reading. */
 export const LATEST_SORT_KEY = 'LATEST';
 /** Sort key prefix of stored readings (history) and forecasts. */

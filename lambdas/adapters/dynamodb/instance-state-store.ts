@@ -1,4 +1,5 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { KEY_PREFIX } from '../../contract';
 import type {
   HistoryEntry,
   InstanceStateRecord,
@@ -26,9 +27,10 @@ const BATCH_SIZE = 25;
 const MAX_UNPROCESSED_RETRIES = 8;
 
 /** Partition of a region's instance records (`INSTANCE#<region>`, sort key = instance id, plus the run record). */
-export const instancePartitionKey = (region: string) => `INSTANCE#${region}`;
+export const instancePartitionKey = (region: string) => `${KEY_PREFIX.instance}${region}`;
 /** Partition of one instance's action history (`HISTORY#<region>#<instanceId>`, sort key `<at>#<action>`). */
-export const historyPartitionKey = (region: string, instanceId: string) => `HISTORY#${region}#${instanceId}`;
+export const historyPartitionKey = (region: string, instanceId: string) =>
+  `${KEY_PREFIX.history}${region}#${instanceId}`;
 
 /** A write that DynamoDB kept refusing (UnprocessedItems after every retry). */
 export class StateWriteError extends Error {

@@ -1,14 +1,15 @@
 import { BatchGetCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { KEY_PREFIX, TABLE_KEYS } from '../../contract';
 import type { DispatchDecision } from '../../core/dispatch/decision';
 import type { JobCompletion } from '../../core/dispatch/job-completion';
 import type { JobRecords, JobStore } from '../../core/dispatch/ports';
-import { expiresAt, queryAll, TABLE_KEYS } from './table';
+import { expiresAt, queryAll } from './table';
 
 /** How long job decisions and outcomes are kept (DynamoDB TTL), days. */
 export const JOB_RECORD_TTL_DAYS = 90;
 
 /** Partition key of a job's records. */
-export const jobPartitionKey = (jobId: string): string => `JOB#${jobId}`;
+export const jobPartitionKey = (jobId: string): string => `${KEY_PREFIX.job}${jobId}`;
 /** Sort keys of a job's records. */
 export const JOB_SORT_KEYS = { decision: 'DECISION', outcome: 'OUTCOME' } as const;
 
@@ -16,7 +17,7 @@ export const JOB_SORT_KEYS = { decision: 'DECISION', outcome: 'OUTCOME' } as con
  * Partition key of the day index: every decision is also stored under `JOBS#<yyyy-mm-dd of decidedAt, UTC>` /
  * `<decidedAt>#<jobId>`, so the decisions of a period are one Query per day instead of a table Scan.
  */
-export const jobDayPartitionKey = (day: string): string => `JOBS#${day}`;
+export const jobDayPartitionKey = (day: string): string => `${KEY_PREFIX.jobDay}${day}`;
 
 const KEY_ATTRIBUTES = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, TABLE_KEYS.ttl, 'recordType'];
 

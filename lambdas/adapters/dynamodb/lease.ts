@@ -1,8 +1,6 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { LEASE_KEY } from '../../contract';
 import type { Lease, LeaseHeld } from '../../core/scheduler/ports';
-
-/** Key of the scheduler's run lease item. */
-export const LEASE_KEY = { pk: 'LEASE', sk: 'scheduler' } as const;
 
 function isConditionFailure(error: unknown): boolean {
   return (error as { name?: string })?.name === 'ConditionalCheckFailedException';

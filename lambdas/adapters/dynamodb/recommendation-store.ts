@@ -7,6 +7,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { KEY_PREFIX } from '../../contract';
 import type { AppliedDetails, RightsizingRecommendation } from '../../core/rightsizing/recommendation';
 import {
   type PendingResize,
@@ -18,7 +19,7 @@ import { expiresAt, queryAll } from './table';
 /** Recommendations expire (DynamoDB TTL) this long after their last update: instances that are gone drop out. */
 export const RECOMMENDATION_TTL_DAYS = 30;
 
-const pk = (region: string): string => `RIGHTSIZING#${region}`;
+const pk = (region: string): string => `${KEY_PREFIX.rightsizing}${region}`;
 const pendingSk = (instanceId: string): string => `PENDING#${instanceId}`;
 
 function pendingOf(rec: RightsizingRecommendation): PendingResize | undefined {

@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import pLimit from 'p-limit';
+import { KEY_PREFIX, TABLE_KEYS } from '../../contract';
 import type { CarbonReading } from '../../core/carbon/reading';
 import type { ReportPeriod } from '../../core/report/period';
 import type {
@@ -18,7 +19,7 @@ import { DynamoInstanceStateStore, historyPartitionKey, RUN_SORT_KEY } from './i
 import { DynamoJobStore, JOB_SORT_KEYS } from './job-store';
 import { DynamoDbRecommendationStore } from './recommendation-store';
 import { DynamoSavingsStore } from './savings-store';
-import { queryAll, TABLE_KEYS } from './table';
+import { queryAll } from './table';
 
 /** A table item with plain values (as the document client returns it, or converted from DynamoDB JSON). */
 export type TableItem = Record<string, unknown>;
@@ -125,10 +126,10 @@ export function outcomeFromItem(item: Item): ReportOutcome | undefined {
 export function savingsFromItem(item: Item): ReportDailySavings | undefined {
   const pk = String(item[TABLE_KEYS.partitionKey] ?? '');
   const region = item[TABLE_KEYS.sortKey];
-  if (!pk.startsWith('SAVINGS#') || !isString(region)) return undefined;
+  if (!pk.startsWith(KEY_PREFIX.savings) || !isString(region)) return undefined;
   const n = (v: unknown) => (isNumber(v) ? v : 0);
   return {
-    day: pk.slice('SAVINGS#'.length),
+    day: pk.slice(KEY_PREFIX.savings.length),
     region,
     usd: n(item.usd),
     gCO2e: n(item.gCO2e),
@@ -288,19 +289,19 @@ export function reportInputFromItems(
     const pk = item[TABLE_KEYS.partitionKey];
     const sk = String(item[TABLE_KEYS.sortKey] ?? '');
     if (typeof pk !== 'string') continue;
-    if (pk.startsWith('SAVINGS#')) {
+    if (pk.startsWith(KEY_PREFIX.savings)) {
       const s = savingsFromItem(item);
       if (s === undefined || days.has(s.day)) take(s, savings, (v) => v.region);
-    } else if (pk.startsWith('CARBON#')) {
+    } else if (pk.startsWith(KEY_PREFIX.carbon)) {
       if (sk.startsWith(READING_PREFIX) && item.isForecast !== true)
         take(readingFromItem(item), readings, (v) => v.region);
-    } else if (pk.startsWith('INSTANCE#')) {
+    } else if (pk.startsWith(KEY_PREFIX.instance)) {
       if (sk !== RUN_SORT_KEY) take(instanceFromItem(item), instances, (v) => v.region);
-    } else if (pk.startsWith('HISTORY#')) {
+    } else if (pk.startsWith(KEY_PREFIX.history)) {
       take(historyFromItem(item), history, (v) => v.region);
-    } else if (pk.startsWith('RIGHTSIZING#')) {
+    } else if (pk.startsWith(KEY_PREFIX.rightsizing)) {
       if (!sk.startsWith('PENDING#')) take(recommendationFromItem(item), recommendations, (v) => v.region);
-    } else if (pk.startsWith('JOB#')) {
+    } else if (pk.startsWith(KEY_PREFIX.job)) {
       if (sk === JOB_SORT_KEYS.decision)
         take(decisionFromItem(item), decisions, (v) => v.chosenRegion ?? v.home?.region ?? '');
       else if (sk === JOB_SORT_KEYS.outcome) take(outcomeFromItem(item), outcomes, (v) => v.region);

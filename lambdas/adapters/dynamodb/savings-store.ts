@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { KEY_PREFIX } from '../../contract';
 import type { RunningTotals, SavingsAmount, SavingsIncrement, SavingsStore } from '../../core/scheduler/ports';
 import { queryAll } from './table';
 
@@ -18,7 +19,7 @@ export interface DailySavings extends SavingsIncrement {
 }
 
 /** Partition of one UTC day's savings totals (`SAVINGS#<yyyy-mm-dd>`, sort key = region). */
-export const savingsPartitionKey = (day: string) => `SAVINGS#${day}`;
+export const savingsPartitionKey = (day: string) => `${KEY_PREFIX.savings}${day}`;
 
 /**
  * Running totals over all regions live in their own partitions (`SAVINGS_TOTAL#DAY#<yyyy-mm-dd>`,
@@ -28,9 +29,9 @@ export const savingsPartitionKey = (day: string) => `SAVINGS#${day}`;
 export function runningTotalKeys(now: Date): Record<keyof RunningTotals, { pk: string; sk: string }> {
   const iso = now.toISOString();
   return {
-    Today: { pk: `SAVINGS_TOTAL#DAY#${iso.slice(0, 10)}`, sk: 'ALL' },
-    Month: { pk: `SAVINGS_TOTAL#MONTH#${iso.slice(0, 7)}`, sk: 'ALL' },
-    Total: { pk: 'SAVINGS_TOTAL#ALL', sk: 'ALL' },
+    Today: { pk: `${KEY_PREFIX.savingsTotal}DAY#${iso.slice(0, 10)}`, sk: 'ALL' },
+    Month: { pk: `${KEY_PREFIX.savingsTotal}MONTH#${iso.slice(0, 7)}`, sk: 'ALL' },
+    Total: { pk: `${KEY_PREFIX.savingsTotal}ALL`, sk: 'ALL' },
   };
 }
 

@@ -1,23 +1,10 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
-/**
- * The product's single DynamoDB table.
- *
- * Key layout (every item): partition key `pk` (string), sort key `sk` (string); TTL attribute `expiresAt`
- * (epoch seconds). Item families use prefixes so one Query serves one question without scans:
- * - `CARBON#<region>` / `LATEST` and `READING#<observedAt>`: carbon readings; `FORECAST#<generatedAt>` forecasts
- * - `INSTANCE#<region>` / `<instanceId>`: per-instance scheduler state; `HISTORY#<region>#<instanceId>` /
- *   `<at>#<action>`: action history
- * - `LEASE` / `scheduler`: the run lease
- * - `SAVINGS#<yyyy-mm-dd>` / `<region>`: daily savings totals
- * - `RIGHTSIZING#<region>` / `<instanceId>`: recommendations
- * - `JOB#<jobId>` / `DECISION` and `OUTCOME`: dispatch decisions and outcomes
+/*
+ * Access to the product's single DynamoDB table. Keys, key prefixes and item types are part of the contract
+ * (lambdas/contract/table.ts) and described in docs/data-model.md.
  */
-export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk', ttl: 'expiresAt' } as const;
-
-/** Environment variable carrying the table name into every Lambda. */
-export const TABLE_NAME_ENV = 'TABLE_NAME';
 
 /** A document client with sensible marshalling (undefined removed, class instances converted). */
 export function documentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {

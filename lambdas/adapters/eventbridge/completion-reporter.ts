@@ -1,7 +1,7 @@
 import { type EventBridgeClient, PutEventsCommand, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
+import { DISPATCH_EVENT_SOURCE, JOB_COMPLETED_DETAIL_TYPE } from '../../contract';
 import type { JobCompletion } from '../../core/dispatch/job-completion';
 import type { CompletionReporter } from '../../core/dispatch/ports';
-import { DISPATCH_EVENT_SOURCE, JOB_COMPLETED_DETAIL_TYPE } from '../../handlers/shared/dispatch-env';
 
 /** The completion event was rejected (API error or a failed entry). */
 export class CompletionReportError extends Error {

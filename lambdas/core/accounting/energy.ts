@@ -3,7 +3,7 @@ import { POWER_COEFFICIENTS } from '../ec2/data/power-coefficients.generated';
 import { type InstanceSpecs, instanceSpecs, UnknownInstanceTypeError } from '../ec2/instance-specs';
 
 /**
- * Energy model of SPEC section 6, after Cloud Carbon Footprint (CCF, https://www.cloudcarbonfootprint.org/docs/methodology):
+ * Energy model of docs/accounting.md, after Cloud Carbon Footprint (CCF, https://www.cloudcarbonfootprint.org/docs/methodology):
  *
  *   average watts = vCPUs × (minW + u × (maxW − minW))          (IT power of the instance, CPU only)
  *   kWh           = average watts × PUE × hours ÷ 1000

@@ -15,7 +15,7 @@ export interface PriceQuote {
 }
 
 /**
- * Where prices come from (SPEC section 6). Lookups are synchronous so pure core code can price many instances;
+ * Where prices come from (docs/accounting.md). Lookups are synchronous so pure core code can price many instances;
  * adapters that call AWS fetch ahead (see `PriceListApiPriceBook.prefetch`).
  */
 export interface PriceBook {

@@ -2,7 +2,7 @@ import type { InstanceSpecs } from '../ec2/instance-specs';
 import { AccountingInputError, emissionsGrams, instanceEnergyKWh } from './energy';
 import type { PriceQuote } from './price-book';
 
-/** Savings of not running an instance, against the counterfactual of running it (SPEC section 6). */
+/** Savings of not running an instance, against the counterfactual of running it (docs/accounting.md). */
 export interface StoppedSavings {
   /** On-demand compute cost avoided, USD (0 when `price` is undefined: see `priced`). */
   readonly usd: number;

@@ -41,7 +41,7 @@ function describeAttempt(attempt: LiveAttempt, reason: string): string {
 }
 
 /**
- * The fallback chain of SPEC section 5 for one region, as a pure function: the first usable live reading, else
+ * The fallback chain of docs/carbon.md for one region, as a pure function: the first usable live reading, else
  * the last good cached reading (if it is for the expected zone and not older than the maximum age), else the
  * static annual factor. Missing data is never 0 g: every outcome carries a real value and where it came from.
  *

@@ -96,7 +96,7 @@ function describeError(error: unknown): ReadingProblem {
  * Problem with a forecast: no points, an unusable value, a bad time, or every point in the past.
  * @returns the problem, or undefined when the forecast is usable
  */
-export function forecastProblem(forecast: ZoneForecast, now: Date): ReadingProblem | undefined {
+function forecastProblem(forecast: ZoneForecast, now: Date): ReadingProblem | undefined {
   if (forecast.points.length === 0) return { kind: 'malformed', message: 'forecast has no points' };
   let last = Number.NEGATIVE_INFINITY;
   for (const point of forecast.points) {
@@ -122,8 +122,8 @@ function toRegionForecast(region: string, forecast: ZoneForecast): CarbonForecas
 }
 
 /**
- * Fetch carbon intensity for `regions` and apply the fallback chain live → last good cached → static (SPEC
- * section 5). The Lambda carbon fetcher and the CLI both run this.
+ * Fetch carbon intensity for `regions` and apply the fallback chain live → last good cached → static
+ * (docs/carbon.md). The Lambda carbon fetcher and the CLI both run this.
  *
  * - Live providers are tried per region in the given order (providers named `static` are not live sources: the
  *   static factor is always the chain's last link). The first usable reading wins; failures are recorded.

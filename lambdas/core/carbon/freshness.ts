@@ -1,7 +1,7 @@
 import type { CarbonReading, ProviderName } from './reading';
 
 /**
- * Default grace per provider in seconds before a reading starts to be penalised (SPEC section 5):
+ * Default grace per provider in seconds before a reading starts to be penalised (docs/carbon.md):
  * Electricity Maps publishes hourly data (5,400 s = 1.5 h), WattTime 5-minute MOER (600 s),
  * the UK Carbon Intensity API half-hourly (2,700 s). Static factors are never stale.
  */
@@ -28,7 +28,7 @@ export function ageSeconds(reading: Pick<CarbonReading, 'observedAt'>, now: Date
 }
 
 /**
- * The value used for ranking (SPEC section 5): `g + max(0, age − grace) / 60`, i.e. one gram per minute beyond
+ * The value used for ranking (docs/carbon.md): `g + max(0, age − grace) / 60`, i.e. one gram per minute beyond
  * the provider's grace, plus the estimated-value penalty. Static readings are never penalised for age.
  *
  * @returns adjusted intensity in gCO2e/kWh
@@ -41,7 +41,7 @@ export function adjustedIntensity(reading: CarbonReading, now: Date, options: Fr
   return reading.gCO2ePerKWh + stalePenalty + estimatedPenalty;
 }
 
-/** Display band of an intensity (SPEC section 5). */
+/** Display band of an intensity (docs/carbon.md). */
 export type QualityBand = 'excellent' | 'good' | 'moderate' | 'poor' | 'very poor';
 
 /** excellent < 100, good < 200, moderate < 350, poor < 500, very poor ≥ 500 gCO2e/kWh. */

@@ -37,7 +37,7 @@ export function lookupOptionsFromConfig(carbon: {
  * The zone a provider's reading for `region` is expected to be for, from the region table and overrides:
  * Electricity Maps zone (overridable), WattTime region; undefined (accept any) for other providers.
  */
-export function expectedZoneFromTable(
+function expectedZoneFromTable(
   region: string,
   zoneOverrides: Readonly<Record<string, string>> = {},
 ): (provider: ProviderName) => string | null | undefined {

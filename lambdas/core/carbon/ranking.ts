@@ -13,7 +13,7 @@ export interface RankedRegion {
 }
 
 /**
- * Rank regions from cleanest to dirtiest by adjusted intensity (SPEC section 5).
+ * Rank regions from cleanest to dirtiest by adjusted intensity (docs/carbon.md).
  *
  * Ties on the adjusted value are broken by fresher reading first, then by region code, so the order is total
  * and repeatable. Regions without a reading must be passed with their static fallback: missing data is never

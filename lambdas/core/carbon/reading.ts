@@ -10,7 +10,7 @@ export type ProviderName = (typeof PROVIDERS)[number];
 export type Signal = 'average' | 'marginal';
 
 /**
- * One normalized carbon intensity reading (SPEC section 5).
+ * One normalized carbon intensity reading (docs/carbon.md).
  *
  * Times are ISO-8601 UTC strings so readings can be stored and sent as JSON unchanged.
  */

@@ -2,7 +2,7 @@ import { adjustedIntensity, ageSeconds, type FreshnessOptions, type QualityBand,
 import type { ProviderName, Signal, SourcedReading } from './reading';
 
 /**
- * One region's carbon status as the CLI prints it with `--json` (SPEC section 7): intensities in gCO2e/kWh,
+ * One region's carbon status as the CLI prints it with `--json` (README, CLI): intensities in gCO2e/kWh,
  * `ageSeconds` whole seconds, `aboveThreshold` compares the raw intensity (not the adjusted one) with the threshold.
  */
 export interface CarbonStatusRow {

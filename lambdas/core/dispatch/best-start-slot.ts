@@ -1,6 +1,6 @@
 /**
  * Where in a series of carbon intensity points a job of a given duration should start to see the lowest mean
- * intensity (the time-shifting part of SPEC sections 3 and 8). Pure: used by the dispatcher for deferrals, by the
+ * intensity (time shifting: docs/dispatch.md and docs/backtest.md). Pure: used by the dispatcher for deferrals, by the
  * `estimate` CLI for "best time", and by the backtest's `shift` and `dispatch` scenarios.
  */
 

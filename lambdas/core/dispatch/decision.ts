@@ -15,7 +15,7 @@ export interface CandidateRecord {
   readonly region: string;
   readonly zone: string;
   readonly provider: string;
-  /** `live`, `cached` or `static` (fallback chain, SPEC section 5). */
+  /** `live`, `cached` or `static` (fallback chain, docs/carbon.md). */
   readonly origin: string;
   readonly signal: string;
   /** Intensity as reported, gCO2e/kWh. */

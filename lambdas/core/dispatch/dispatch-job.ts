@@ -72,7 +72,7 @@ function describeRegion(ranked: RankedRegion): string {
 const encoder = new TextEncoder();
 
 /** Size of the JSON of `value`, bytes (UTF-8). */
-export function payloadBytes(value: unknown): number {
+function payloadBytes(value: unknown): number {
   return encoder.encode(JSON.stringify(value)).length;
 }
 
@@ -123,7 +123,7 @@ function baseDecision(
 }
 
 /**
- * Dispatch one job (SPEC section 3, issue 7): rank the allowed regions by adjusted carbon intensity, then either
+ * Dispatch one job (docs/dispatch.md): rank the allowed regions by adjusted carbon intensity, then either
  * - dry run: return the decision (and the deferral that would be made) without invoking, scheduling or writing;
  * - defer: when the request allows time shifting and a forecast slot before the deadline is cleaner by at least
  *   the minimum improvement, create a one-time schedule that re-submits the job then (`noDefer: true`), and record
@@ -345,12 +345,12 @@ export async function dispatchJob(
 }
 
 /** Name of the deferral schedule of a job: `job-<jobId>` (EventBridge Scheduler names: at most 64 characters). */
-export function scheduleNameFor(jobId: string): string {
+function scheduleNameFor(jobId: string): string {
   return `job-${jobId}`;
 }
 
 /** The request a deferral schedule sends back to the dispatcher: the same job, never deferred again. */
-export function resubmission(
+function resubmission(
   request: DispatchRequest,
   jobId: string,
   scheduleName: string,

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { instanceSpecs } from '../ec2/instance-specs';
 
 /**
- * The dispatcher's input (SPEC section 7): `{ job, regions?, deadline?, maxDeferMinutes?, dryRun? }`, as a direct
+ * The dispatcher's input (docs/dispatch.md): `{ job, regions?, deadline?, maxDeferMinutes?, dryRun? }`, as a direct
  * invocation payload, the `detail` of an EventBridge `JobRequested` event, or the input of a deferral schedule.
  */
 
@@ -70,56 +70,34 @@ export const deferredFromSchema = z.object({
 });
 
 /** The dispatcher's request. Unknown top-level fields are errors, so a typo (`region`) is not silently ignored. */
-export const dispatchRequestSchema = z
-  .strictObject({
-    job: jobSchema,
-    /** Regions the job may run in (default: every allowed region); each must be in `dispatch.allowedRegions`. */
-    regions: z
-      .array(z.string({ error: 'regions must be AWS region codes such as "eu-north-1"' }))
-      .min(1, { error: 'regions, when given, must list at least one region' })
-      .optional(),
-    /** The job must have finished by this time; enables time shifting (ISO-8601 with offset). */
-    deadline: iso('deadline').optional(),
-    /** Longest delay of the start, minutes (default `dispatch.defaultMaxDeferMinutes`); enables time shifting. */
-    maxDeferMinutes: z
-      .number()
-      .int({ error: 'maxDeferMinutes must be a whole number of minutes' })
-      .min(0, { error: 'maxDeferMinutes must be ≥ 0' })
-      .max(MAX_DEFER_MINUTES_LIMIT, { error: `maxDeferMinutes must be ≤ ${MAX_DEFER_MINUTES_LIMIT} (7 days)` })
-      .optional(),
-    /** Minimum improvement in percent for a deferral (default `dispatch.minDeferImprovementPercent`). */
-    minImprovementPercent: z.number().min(0).max(100).optional(),
-    /** Plan and return the decision without invoking, scheduling or writing anything. */
-    dryRun: z.boolean().optional(),
-    /** Evaluate as of this time (dry runs only). */
-    at: iso('at').optional(),
-    /** Never defer (set on the re-submission made by a deferral schedule; users may set it too). */
-    noDefer: z.boolean().optional(),
-    deferredFrom: deferredFromSchema.optional(),
-  })
-  .superRefine((request, ctx) => {
-    if (request.at !== undefined && request.dryRun !== true) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['at'],
-        message: 'at is only allowed with dryRun: true (a real dispatch always runs now)',
-      });
-    }
-  });
+export const dispatchRequestSchema = z.strictObject({
+  job: jobSchema,
+  /** Regions the job may run in (default: every allowed region); each must be in `dispatch.allowedRegions`. */
+  regions: z
+    .array(z.string({ error: 'regions must be AWS region codes such as "eu-north-1"' }))
+    .min(1, { error: 'regions, when given, must list at least one region' })
+    .optional(),
+  /** The job must have finished by this time; enables time shifting (ISO-8601 with offset). */
+  deadline: iso('deadline').optional(),
+  /** Longest delay of the start, minutes (default `dispatch.defaultMaxDeferMinutes`); enables time shifting. */
+  maxDeferMinutes: z
+    .number()
+    .int({ error: 'maxDeferMinutes must be a whole number of minutes' })
+    .min(0, { error: 'maxDeferMinutes must be ≥ 0' })
+    .max(MAX_DEFER_MINUTES_LIMIT, { error: `maxDeferMinutes must be ≤ ${MAX_DEFER_MINUTES_LIMIT} (7 days)` })
+    .optional(),
+  /** Minimum improvement in percent for a deferral (default `dispatch.minDeferImprovementPercent`). */
+  minImprovementPercent: z.number().min(0).max(100).optional(),
+  /** Plan and return the decision without invoking, scheduling or writing anything. */
+  dryRun: z.boolean().optional(),
+  /** Evaluate as of this time (dry runs only: the handler's run mode refuses it on a real run). */
+  at: iso('at').optional(),
+  /** Never defer (set on the re-submission made by a deferral schedule; users may set it too). */
+  noDefer: z.boolean().optional(),
+  deferredFrom: deferredFromSchema.optional(),
+});
 
 /** A validated dispatch request. */
 export type DispatchRequest = z.output<typeof dispatchRequestSchema>;
 /** A dispatch request as written by a caller. */
 export type DispatchRequestInput = z.input<typeof dispatchRequestSchema>;
-
-/**
- * The body of a dispatcher event: a direct payload, or the `detail` of an EventBridge envelope
- * (`{ "detail-type": ..., "source": ..., "detail": {...} }`). Other values are returned unchanged (the schema then
- * reports what is missing).
- */
-export function unwrapEventBridgeEnvelope(event: unknown): unknown {
-  if (typeof event === 'object' && event !== null && 'detail' in event && 'detail-type' in event) {
-    return (event as { detail: unknown }).detail;
-  }
-  return event;
-}

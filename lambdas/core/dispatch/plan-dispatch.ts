@@ -39,7 +39,7 @@ export interface DispatchSettings {
 
 /** Everything decided before anything is done. */
 export interface DispatchPlan {
-  /** Candidates ranked cleanest first (adjusted intensity, SPEC section 5). */
+  /** Candidates ranked cleanest first (adjusted intensity, docs/carbon.md). */
   readonly ranking: RankedRegion[];
   readonly candidates: CandidateRecord[];
   readonly home: HomeRecord;
@@ -66,7 +66,7 @@ export interface PlanInput {
 }
 
 /** The reading of `region`, or its static factor when the lookup returned none (never 0 g). */
-export function readingOrStatic(
+function readingOrStatic(
   readings: ReadonlyMap<string, SourcedReading>,
   region: string,
   now: Date,

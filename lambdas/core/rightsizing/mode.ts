@@ -1,10 +1,7 @@
-/** How an instance takes part in rightsizing (tag `Rightsize`, SPEC section 4). */
-export type RightsizeMode = 'recommend' | 'auto' | 'off';
+import { RIGHTSIZE_TAG, SCHEDULE_TAG } from '../../contract';
 
-/** Tag key opting an instance in or out of rightsizing. */
-export const RIGHTSIZE_TAG = 'Rightsize';
-/** Tag key putting an instance under schedule management. */
-export const SCHEDULE_TAG = 'Schedule';
+/** How an instance takes part in rightsizing (tag `Rightsize`, docs/rightsizing.md). */
+export type RightsizeMode = 'recommend' | 'auto' | 'off';
 
 const MODES: readonly RightsizeMode[] = ['recommend', 'auto', 'off'];
 

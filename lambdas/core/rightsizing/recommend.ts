@@ -74,7 +74,7 @@ function inWindow(points: readonly Datapoint[], start: Date, end: Date): Datapoi
 }
 
 /**
- * Recommend a type for one instance (issue 6). Rules, in order:
+ * Recommend a type for one instance (docs/rightsizing.md). Rules, in order:
  *
  * 1. Unknown current type or bare metal → `not-analysed`.
  * 2. CPU data on fewer than `minCoveragePercent` of the days the instance was expected to run (its schedule's

@@ -1,3 +1,5 @@
+import { HOURS_PER_MONTH } from '../accounting/units';
+
 /**
  * What the rightsizer assumes about the running time of a scheduled instance, from its `Schedule` tag: the
  * weekdays on which it runs (for the data-coverage rule) and its running hours per month (for the monthly $ and
@@ -15,8 +17,6 @@ export interface RunningProfile {
   readonly basis: 'built-in' | 'assumed-always';
 }
 
-/** Hours in a month by the AWS convention (24 × 365 ÷ 12). */
-export const HOURS_PER_MONTH = 730;
 /** Weeks in a 730-hour month. */
 const WEEKS_PER_MONTH = HOURS_PER_MONTH / 168;
 const MON_FRI = [0, 1, 2, 3, 4];

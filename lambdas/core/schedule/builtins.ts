@@ -1,5 +1,5 @@
 /**
- * Built-in schedules (SPEC section 4). They take the registry's default time zone (`config.timezone`).
+ * Built-in schedules (docs/schedules.md). They take the registry's default time zone (`config.timezone`).
  * A user schedule with the same normalised name replaces the built-in.
  */
 
@@ -30,7 +30,7 @@ export const BUILTIN_SCHEDULE_DEFINITIONS: readonly Readonly<Record<string, unkn
 ];
 
 /**
- * Display names (as shown in the product's marketing and in SPEC section 4) that map to the built-ins.
+ * Display names (as the README's tag table lists them) that map to the built-ins.
  * Keys are normalised with `normalizeScheduleName`.
  */
 export const BUILTIN_DISPLAY_NAMES: Readonly<Record<string, string>> = {

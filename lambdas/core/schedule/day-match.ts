@@ -56,7 +56,7 @@ function computeMonthMask(period: Period, year: number, month: number): number {
 const cache = new WeakMap<Period, Map<number, number>>();
 
 /** Days of `month` (1–12) of `year` on which the period applies, bit (d − 1) for day d. */
-export function periodMonthMask(period: Period, year: number, month: number): number {
+function periodMonthMask(period: Period, year: number, month: number): number {
   let byMonth = cache.get(period);
   if (!byMonth) {
     byMonth = new Map();

@@ -1,4 +1,4 @@
-/** Public API of the schedule language and evaluation engine (SPEC section 4). */
+/** Public API of the schedule language and evaluation engine (docs/schedules.md). */
 export { BUILTIN_DISPLAY_NAMES, BUILTIN_SCHEDULE_DEFINITIONS } from './builtins';
 export { describePeriod } from './describe';
 export { desiredState, desiredStateAt, type ScheduleEvaluation } from './evaluate';

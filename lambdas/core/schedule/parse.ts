@@ -12,7 +12,7 @@ import {
 import { daysInMonth, isValidTimeZone } from './zone-time';
 
 /**
- * Parse and validate a schedule definition (SPEC section 4) — the JSON of `config.schedules[i]`:
+ * Parse and validate a schedule definition (docs/schedules.md) — the JSON of `config.schedules[i]`:
  *
  * ```json
  * { "name": "lab", "timezone": "Europe/Berlin",
@@ -36,7 +36,7 @@ export class ScheduleDefinitionError extends Error {
 /** Result of {@link parseScheduleDefinition}. */
 export type ParseScheduleResult = { ok: true; schedule: Schedule } | { ok: false; errors: string[] };
 
-/** Default of `maxDeferMinutes` (SPEC section 4). */
+/** Default of `maxDeferMinutes` (docs/schedules.md). */
 export const DEFAULT_MAX_DEFER_MINUTES = 240;
 /** Largest `maxDeferMinutes` accepted: a start is never deferred by more than a day. */
 export const MAX_MAX_DEFER_MINUTES = 1440;

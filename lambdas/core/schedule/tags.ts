@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
+import { SCHEDULE_OVERRIDE_TAG, SCHEDULE_TAG } from '../../contract';
 
 /**
- * Parsers of the instance tags `Schedule` and `ScheduleOverride` (SPEC section 4). Both are total: they never
+ * Parsers of the instance tags `Schedule` and `ScheduleOverride` (docs/schedules.md). Both are total: they never
  * throw, whatever the input, and every rejection carries a reason that the scheduler reports (and counts) while
  * leaving the instance as it is.
  */
@@ -9,9 +10,8 @@ import { DateTime } from 'luxon';
 /** EC2 tag values are at most 256 Unicode characters. */
 export const MAX_TAG_VALUE_LENGTH = 256;
 
-/** Tag keys, as instances carry them. */
-export const SCHEDULE_TAG = 'Schedule';
-export const SCHEDULE_OVERRIDE_TAG = 'ScheduleOverride';
+/** Tag keys, as instances carry them (lambdas/contract/tags.ts). */
+export { SCHEDULE_OVERRIDE_TAG, SCHEDULE_TAG };
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;

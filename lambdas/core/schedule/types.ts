@@ -1,5 +1,5 @@
 /**
- * Types of the schedule language (SPEC section 4): parsed schedules and periods, desired and stored states.
+ * Types of the schedule language (docs/schedules.md): parsed schedules and periods, desired and stored states.
  * Parsing lives in parse.ts, evaluation in evaluate.ts, the start/stop decision in transition.ts.
  */
 
@@ -104,7 +104,7 @@ export interface ExceptionDates {
   toDay: number;
 }
 
-/** A validated schedule (SPEC section 4). Build one with `parseScheduleDefinition`; evaluate with `desiredState`. */
+/** A validated schedule (docs/schedules.md). Build one with `parseScheduleDefinition`; evaluate with `desiredState`. */
 export interface Schedule {
   /** The name as written in the definition; tags match it after `normalizeScheduleName`. */
   name: string;

@@ -1,6 +1,6 @@
 import { ageSeconds } from '../carbon/freshness';
 import type { ReadingOrigin, Signal, SourcedReading } from '../carbon/reading';
-import { formatGrams } from './carbon-policy';
+import { formatGCO2ePerKWh } from './carbon-policy';
 
 /**
  * The carbon reading a decision is based on, independent of its source: the fallback chain (live, cached, static)
@@ -22,7 +22,7 @@ export interface CarbonInput {
   readonly fallbackReason?: string;
 }
 
-/** The carbon part of a decision (SPEC section 7 plan `carbon`), plus its origin and signal. */
+/** The carbon part of a decision (the plan's `carbon`, docs/scheduler.md), plus its origin and signal. */
 export interface DecisionCarbon {
   readonly gCO2ePerKWh: number;
   readonly provider: string;
@@ -75,7 +75,7 @@ export function ageText(seconds: number): string {
  * `380 gCO2e/kWh (static annual average)`, `208 gCO2e/kWh (trace, 2023-01-09T08:00Z)`.
  */
 export function describeCarbon(input: CarbonInput, now: Date): string {
-  const g = `${formatGrams(input.gCO2ePerKWh)} gCO2e/kWh`;
+  const g = `${formatGCO2ePerKWh(input.gCO2ePerKWh)} gCO2e/kWh`;
   if (input.origin === 'static') return `${g} (static annual average)`;
   if (input.origin === 'trace') return `${g} (trace${input.zone ? ` zone ${input.zone}` : ''})`;
   const signal = input.signal === 'marginal' ? ', marginal' : '';

@@ -1,5 +1,5 @@
 /**
- * The two carbon policies of a schedule (SPEC section 4) as pure functions over one reading at a time, so the
+ * The two carbon policies of a schedule (docs/scheduler.md) as pure functions over one reading at a time, so the
  * scheduler Lambda, the `plan` CLI and the backtest run exactly the same rules:
  * - `pause-when-dirty`: {@link pausePolicyStep}, a two-state machine with hysteresis and minimum run/stop times;
  * - `defer-start`: {@link chooseDeferredStart} (cleanest slot in a window) and {@link deferStartDecision}.
@@ -14,7 +14,7 @@ function toMs(at: TimeInput): number {
 }
 
 /** gCO2e/kWh as written in reasons: at most one decimal (`312`, `269.5`). */
-export function formatGrams(gCO2ePerKWh: number): string {
+export function formatGCO2ePerKWh(gCO2ePerKWh: number): string {
   return String(Math.round(gCO2ePerKWh * 10) / 10);
 }
 
@@ -92,7 +92,7 @@ export function pausePolicyStep(
   const since = state.since === undefined ? undefined : Date.parse(state.since);
   const elapsedMs = since === undefined || Number.isNaN(since) ? Number.POSITIVE_INFINITY : at - since;
   const iso = new Date(at).toISOString();
-  const gText = `${formatGrams(g)} gCO2e/kWh`;
+  const gText = `${formatGCO2ePerKWh(g)} gCO2e/kWh`;
 
   if (!state.paused) {
     if (g <= threshold) {
@@ -100,7 +100,7 @@ export function pausePolicyStep(
         state,
         paused: false,
         changed: false,
-        reason: `${gText} is at or below the threshold ${formatGrams(threshold)} → run`,
+        reason: `${gText} is at or below the threshold ${formatGCO2ePerKWh(threshold)} → run`,
       };
     }
     if (elapsedMs >= params.minRunMinutes * 60_000) {
@@ -108,7 +108,7 @@ export function pausePolicyStep(
         state: { paused: true, since: iso },
         paused: true,
         changed: true,
-        reason: `${gText} is above the threshold ${formatGrams(threshold)} → pause`,
+        reason: `${gText} is above the threshold ${formatGCO2ePerKWh(threshold)} → pause`,
       };
     }
     return {
@@ -116,12 +116,12 @@ export function pausePolicyStep(
       paused: false,
       changed: false,
       reason:
-        `${gText} is above the threshold ${formatGrams(threshold)}, but the instance has run only ` +
+        `${gText} is above the threshold ${formatGCO2ePerKWh(threshold)}, but the instance has run only ` +
         `${minutesText(elapsedMs)} of the minimum ${params.minRunMinutes} min → keep running`,
     };
   }
 
-  const level = `the resume level ${formatGrams(resumeBelow)} (threshold ${formatGrams(threshold)} − hysteresis ${formatGrams(params.hysteresisGCO2ePerKWh)})`;
+  const level = `the resume level ${formatGCO2ePerKWh(resumeBelow)} (threshold ${formatGCO2ePerKWh(threshold)} − hysteresis ${formatGCO2ePerKWh(params.hysteresisGCO2ePerKWh)})`;
   if (g >= resumeBelow) {
     return { state, paused: true, changed: false, reason: `${gText} is not below ${level} → stay paused` };
   }
@@ -229,7 +229,7 @@ export function deferStartDecision(input: DeferInput): DeferDecision {
   const deadline = input.periodStart.getTime() + input.maxDeferMinutes * 60_000;
   const g = input.currentGCO2ePerKWh;
   const threshold = input.thresholdGCO2ePerKWh;
-  const gText = `${formatGrams(g)} gCO2e/kWh`;
+  const gText = `${formatGCO2ePerKWh(g)} gCO2e/kWh`;
   if (now >= deadline) {
     return {
       start: true,
@@ -237,7 +237,7 @@ export function deferStartDecision(input: DeferInput): DeferDecision {
     };
   }
   if (g <= threshold) {
-    return { start: true, reason: `${gText} is at or below the threshold ${formatGrams(threshold)} → start` };
+    return { start: true, reason: `${gText} is at or below the threshold ${formatGCO2ePerKWh(threshold)} → start` };
   }
   const future = (input.forecast ?? []).filter((p) => {
     const t = toMs(p.at);
@@ -248,7 +248,7 @@ export function deferStartDecision(input: DeferInput): DeferDecision {
       start: false,
       plannedStartAt: new Date(deadline),
       reason:
-        `${gText} is above the threshold ${formatGrams(threshold)} and no forecast is available → wait for a ` +
+        `${gText} is above the threshold ${formatGCO2ePerKWh(threshold)} and no forecast is available → wait for a ` +
         `clean reading, at the latest until ${formatTime(deadline)}`,
     };
   }
@@ -256,14 +256,14 @@ export function deferStartDecision(input: DeferInput): DeferDecision {
   if (choice === undefined || choice.startAt.getTime() <= now) {
     return {
       start: true,
-      reason: `${gText} is above the threshold ${formatGrams(threshold)} but no cleaner slot is forecast before ${formatTime(deadline)} → start`,
+      reason: `${gText} is above the threshold ${formatGCO2ePerKWh(threshold)} but no cleaner slot is forecast before ${formatTime(deadline)} → start`,
     };
   }
   return {
     start: false,
     plannedStartAt: choice.startAt,
     reason:
-      `${gText} is above the threshold ${formatGrams(threshold)} → defer the start to the cleanest forecast slot ` +
-      `${formatTime(choice.startAt)} (${formatGrams(choice.meanGCO2ePerKWh)} gCO2e/kWh), at the latest ${formatTime(deadline)}`,
+      `${gText} is above the threshold ${formatGCO2ePerKWh(threshold)} → defer the start to the cleanest forecast slot ` +
+      `${formatTime(choice.startAt)} (${formatGCO2ePerKWh(choice.meanGCO2ePerKWh)} gCO2e/kWh), at the latest ${formatTime(deadline)}`,
   };
 }

@@ -4,7 +4,7 @@ import type { DesiredState, Schedule, StoredState } from '../schedule/types';
 import { type CarbonInput, type DecisionCarbon, decisionCarbon, describeCarbon } from './carbon-input';
 import {
   deferStartDecision,
-  formatGrams,
+  formatGCO2ePerKWh,
   INITIAL_PAUSE_STATE,
   type IntensityPoint,
   type PauseState,
@@ -119,7 +119,7 @@ export function policyThreshold(carbon: CarbonInput, config: DecisionConfig): Po
         threshold,
         why:
           `a marginal signal (${carbon.provider}) is not compared with the average threshold ` +
-          `${formatGrams(threshold)}; set carbon.marginalThresholds["${region}"] to act on it`,
+          `${formatGCO2ePerKWh(threshold)}; set carbon.marginalThresholds["${region}"] to act on it`,
       };
     }
     const ratio = threshold > 0 && Number.isFinite(threshold) ? config.hysteresisFor(region) / threshold : 0.1;
@@ -221,8 +221,8 @@ export function decideInstance(input: DecideInput): Decision {
   const desire = evaluator.desired(schedule);
   const threshold = policyThreshold(carbon, config);
   const thresholdText = threshold.usable
-    ? `${threshold.label} ${formatGrams(threshold.threshold)}`
-    : `threshold ${formatGrams(threshold.threshold)}`;
+    ? `${threshold.label} ${formatGCO2ePerKWh(threshold.threshold)}`
+    : `threshold ${formatGCO2ePerKWh(threshold.threshold)}`;
   const carbonText = `carbon ${describeCarbon(carbon, now)}, ${thresholdText}`;
   const parts: string[] = [];
   let desired: DesiredState;

@@ -1,4 +1,4 @@
-/** Public API of the scheduler core (issue 5): decisions, carbon policies, plans, the run orchestration and ports. */
+/** Public API of the scheduler core (docs/scheduler.md): decisions, carbon policies, plans, the run orchestration and ports. */
 
 export { type ActionFailure, type BatchOutcome, MAX_IDS_PER_CALL, REGION_WIDE_ERROR_CODES, runBatched } from './batch';
 export {
@@ -14,7 +14,7 @@ export {
   type DeferInput,
   type DeferredStart,
   deferStartDecision,
-  formatGrams,
+  formatGCO2ePerKWh,
   formatTime,
   INITIAL_PAUSE_STATE,
   type IntensityPoint,

@@ -4,7 +4,7 @@ import type { InstanceLifecycleState } from '../schedule/types';
 /** The EC2 instance lifecycle state names (`State.Name` of DescribeInstances). */
 export type Ec2StateName = InstanceLifecycleState;
 
-/** Tag key that puts an instance under management (SPEC section 4). */
+/** Tag key that puts an instance under management (docs/schedules.md). */
 export { SCHEDULE_TAG };
 /** Tag key of a per-instance override (`running` | `stopped`, optionally `until <ISO>`). */
 export const OVERRIDE_TAG = SCHEDULE_OVERRIDE_TAG;

@@ -1,8 +1,8 @@
-import type { MetricName } from '../metrics-catalog';
+import type { MetricName } from '../../contract';
 import type { ExecutedDecision, RegionResult } from './execute-region';
 import type { RunningTotals } from './ports';
 
-/** The catalogued metrics the scheduler emits (units come from lambdas/core/metrics-catalog.ts). */
+/** The catalogued metrics the scheduler emits (units come from lambdas/contract/metrics.ts). */
 export type SchedulerMetricName = Extract<
   MetricName,
   | 'InstanceStartup'

@@ -10,7 +10,7 @@ import { type InstanceFacts, OVERRIDE_TAG, SCHEDULE_TAG } from './instance-facts
 import type { SchedulerAction } from './instance-state';
 import { scheduleEvaluator } from './schedule-evaluator';
 
-/** One line of a plan (SPEC section 7): what the scheduler does with an instance and why. */
+/** One line of a plan (docs/scheduler.md): what the scheduler does with an instance and why. */
 export interface PlanEntry {
   readonly instanceId: string;
   readonly region: string;

@@ -54,7 +54,7 @@ export interface SchedulerRunResult {
   readonly status: 'completed' | 'skipped';
   /** Why the run was skipped. */
   readonly skippedReason?: string;
-  /** SPEC section 7 plan: one entry per described instance, every managed region. */
+  /** The plan (docs/scheduler.md): one entry per described instance, every managed region. */
   readonly plan: PlanEntry[];
   readonly totals: PlanTotals & { readonly savings: SavingsIncrement };
   /** Regions that failed as a whole, and other errors. */

@@ -4,7 +4,7 @@ import type { InstanceStateRecord, RegionRunRecord } from './instance-state';
 import type { SavingsIncrement } from './ports';
 
 /**
- * Savings accounting of the scheduler (SPEC section 6), designed so a run writes per region, not per instance:
+ * Savings accounting of the scheduler (docs/accounting.md), designed so a run writes per region, not per instance:
  * - every run adds, per region, the instance-hours each instance the scheduler stopped spent stopped since the
  *   previous run (or since it was stopped), priced at the region's on-demand price and current intensity, to the
  *   day's totals (`SAVINGS#<day>` / `<region>`, one atomic ADD per region and run);

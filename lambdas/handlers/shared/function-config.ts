@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FUNCTION_CONFIG_FILE, LAMBDA_TASK_ROOT_ENV } from '../../contract';
 import { ConfigError, configFromJson } from '../../core/config/resolve';
 import type { Config } from '../../core/config/schema';
 
@@ -8,13 +9,8 @@ import type { Config } from '../../core/config/schema';
  * user wrote it, into each function's code asset as `config.json`, next to the bundled handler
  * (docs/configuration-delivery.md). Lambda unpacks the asset into `LAMBDA_TASK_ROOT`, so the function reads
  * `${LAMBDA_TASK_ROOT}/config.json` once per container and validates it with the same schema as synth.
- * No SDK imports here: the CDK app imports the file name at synth time.
+ * The file name and the variable are part of the contract with the CDK app (lambdas/contract/).
  */
-
-/** Name of the configuration file inside each function's code asset. */
-export const FUNCTION_CONFIG_FILE = 'config.json';
-/** Environment variable Lambda sets to the directory the function's code is unpacked into. */
-export const LAMBDA_TASK_ROOT_ENV = 'LAMBDA_TASK_ROOT';
 
 const SOURCE = 'function configuration';
 
@@ -60,10 +56,10 @@ const loaded = new Map<string, Config>();
  * container, then kept for the container's lifetime (the file is part of the immutable code asset). A failure is not
  * cached: every invocation fails with the same error until the function is redeployed with its configuration.
  *
- * @param env the environment (default `process.env`); only `LAMBDA_TASK_ROOT` is read
+ * @param env the function's environment (its wiring passes it); only `LAMBDA_TASK_ROOT` is read
  * @throws {ConfigError} naming what is missing or wrong (see {@link readFunctionConfig})
  */
-export function loadFunctionConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+export function loadFunctionConfig(env: Readonly<Record<string, string | undefined>>): Config {
   const path = functionConfigPath(env);
   const cached = loaded.get(path);
   if (cached) return cached;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dispatchRequestSchema, unwrapEventBridgeEnvelope } from '../../../lambdas/core/dispatch/job-request';
+import { dispatchRequestSchema } from '../../../lambdas/core/dispatch/job-request';
 import { describeZodError } from '../../../lambdas/handlers/shared/events';
 
 const errorOf = (input: unknown) => {
@@ -50,10 +50,6 @@ describe('Module: job-request', () => {
         'maxDeferMinutes: maxDeferMinutes must be a whole number of minutes',
       ],
       [{ job: { kind: 'x' }, region: 'eu-north-1' }, '(event): Unrecognized key: "region"'],
-      [
-        { job: { kind: 'x' }, at: '2026-11-21T12:00:00Z' },
-        'at: at is only allowed with dryRun: true (a real dispatch always runs now)',
-      ],
     ])('rejects %j with a message naming the field', (input, expected) => {
       // Act / Assess
       expect(errorOf(input)).toBe(expected);
@@ -97,19 +93,6 @@ describe('Module: job-request', () => {
           expect(errorOf(input)).toBeUndefined();
         }),
       );
-    });
-  });
-
-  describe('Function: unwrapEventBridgeEnvelope', () => {
-    it('returns the detail of an EventBridge event and leaves a direct payload alone', () => {
-      // Prepare
-      const detail = { job: { kind: 'report-location' } };
-      const envelope = { version: '0', 'detail-type': 'JobRequested', source: 'carbon-aware-scheduler', detail };
-
-      // Act / Assess
-      expect(unwrapEventBridgeEnvelope(envelope)).toBe(detail);
-      expect(unwrapEventBridgeEnvelope(detail)).toBe(detail);
-      expect(unwrapEventBridgeEnvelope(null)).toBeNull();
     });
   });
 });

@@ -10,7 +10,7 @@ const errorsOf = (input: unknown, defaultTimezone = 'UTC'): string[] => {
 
 describe('Module: schedule parse', () => {
   describe('Function: parseScheduleDefinition', () => {
-    it('fills the defaults of SPEC section 4', () => {
+    it('fills the defaults of docs/schedules.md', () => {
       // Act
       const result = parseScheduleDefinition({ name: 'lab', periods: [{ begintime: '08:00' }] }, 'Europe/Berlin');
 

@@ -7,6 +7,19 @@
  * `service` is the emitting function's Powertools service name, which Powertools adds as a `service` dimension to
  * every metric; dashboards and alarms must include it.
  */
+import type { FunctionName } from './names';
+
+/** One catalogue entry: the emitting function, the CloudWatch unit and the dimension set(s). */
+export interface MetricDefinition {
+  /** Service name of the function that emits the metric (the `service` dimension). */
+  readonly service: FunctionName;
+  readonly unit: 'Count' | 'Seconds' | 'None';
+  /** The dimension set (besides `service`) every data point carries. */
+  readonly dimensions: readonly string[];
+  /** Further dimension sets a data point may carry instead: roll-ups of `dimensions`. */
+  readonly rollups?: readonly (readonly string[])[];
+}
+
 export const METRICS = {
   // Carbon fetcher ------------------------------------------------------------------------------------------------
   /** Grid carbon intensity used for decisions, gCO2e/kWh. Dimensions: Region. */
@@ -21,7 +34,7 @@ export const METRICS = {
   /** Instances stopped. Dimensions: Region. */
   InstanceShutdown: { service: 'scheduler', unit: 'Count', dimensions: ['Region'] },
   /** Instances under management, by their state after the run. Dimensions: Region, State (and Region alone: all). */
-  ManagedInstances: { service: 'scheduler', unit: 'Count', dimensions: ['Region', 'State'] },
+  ManagedInstances: { service: 'scheduler', unit: 'Count', dimensions: ['Region', 'State'], rollups: [['Region']] },
   /** Dollars saved by stopped instance-hours since the previous run. Dimensions: Region. */
   CostSavings: { service: 'scheduler', unit: 'None', dimensions: ['Region'] },
   /** Grams CO2e avoided by stopped instance-hours since the previous run. Dimensions: Region. */
@@ -58,9 +71,19 @@ export const METRICS = {
   RightsizingRecommendations: { service: 'rightsizer', unit: 'Count', dimensions: ['Region'] },
   /** Monthly USD saving of the open recommendations. Dimensions: Region. */
   RightsizingMonthlySavings: { service: 'rightsizer', unit: 'None', dimensions: ['Region'] },
-} as const;
+} as const satisfies Record<string, MetricDefinition>;
 
 export type MetricName = keyof typeof METRICS;
+
+/**
+ * One value of a catalogued metric with its dimension values (besides `service`), as the handlers compute them and
+ * the one publisher (lambdas/adapters/metrics/publish.ts) writes them as EMF.
+ */
+export interface MetricDatum {
+  readonly name: MetricName;
+  readonly value: number;
+  readonly dimensions: Readonly<Record<string, string>>;
+}
 
 /** Periods of the running totals. */
 export const TOTAL_PERIODS = ['Today', 'Month', 'Total'] as const;

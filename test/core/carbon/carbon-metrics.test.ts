@@ -1,6 +1,7 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { publishCarbonMetrics } from '../../../lambdas/adapters/carbon/carbon-metrics';
+import { publishMetrics } from '../../../lambdas/adapters/metrics/publish';
+import { carbonMetrics } from '../../../lambdas/core/carbon/carbon-metrics';
 import type { CarbonFetchResult } from '../../../lambdas/core/carbon/fetch-carbon';
 import type { CarbonReading } from '../../../lambdas/core/carbon/reading';
 import { staticReading } from '../../../lambdas/core/carbon/static-reading';
@@ -43,7 +44,7 @@ afterEach(() => {
 });
 
 describe('Module: carbon-metrics', () => {
-  describe('Function: publishCarbonMetrics', () => {
+  describe('Function: carbonMetrics, published by publishMetrics', () => {
     it('writes EMF lines: intensity and data age per Region, failures per Provider', () => {
       // Prepare
       const metrics = new Metrics({ namespace: 'CarbonAwareScheduler', serviceName: 'carbon-fetcher' });
@@ -83,7 +84,7 @@ describe('Module: carbon-metrics', () => {
       const stdout = captureStdout();
 
       // Act
-      publishCarbonMetrics(metrics, result, NOW, ['electricitymaps', 'watttime', 'static']);
+      publishMetrics(metrics, carbonMetrics(result, NOW, ['electricitymaps', 'watttime', 'static']));
       stdout.restore();
 
       // Assess
