@@ -45,7 +45,8 @@ async function run(response: ReplayResponse | 'refused', withCache: boolean) {
   const provider = new ElectricityMapsProvider({
     baseUrl,
     apiKey: new SecretValue('k'),
-    http: { timeoutMs: 150, maxRetries: 1, sleep: recordingSleep().sleep },
+    // Long enough that a loaded CI machine answers every non-timeout case in time.
+    http: { timeoutMs: 1000, maxRetries: 1, sleep: recordingSleep().sleep },
   });
   const store = new InMemoryCarbonStore();
   if (withCache) await store.putReadings([CACHED], NOW);
@@ -64,7 +65,7 @@ describe('Module: fetch-carbon with Electricity Maps faults', () => {
     });
 
     it.each<[string, ReplayResponse | 'refused', string]>([
-      ['timeout', { delayMs: 1000, body: recorded }, 'timed out after 150 ms'],
+      ['timeout', { delayMs: 2500, body: recorded }, 'timed out after 1000 ms'],
       ['connection refused', 'refused', 'failed to connect (ECONNREFUSED)'],
       [
         'HTTP 401',
