@@ -1,18 +1,22 @@
 import type { Command } from 'commander';
 import { DateTime } from 'luxon';
-import { FleetDocumentError, instancesFromDocument } from '../../lambdas/adapters/ec2/instance-facts';
 import { snapshotPriceBook, withOverrides } from '../../lambdas/core/accounting/price-book';
 import { zoneForRegion } from '../../lambdas/core/carbon/region-facts';
 import { staticReading } from '../../lambdas/core/carbon/static-reading';
 import type { Config } from '../../lambdas/core/config/schema';
+import { snapshotRdsPriceBook } from '../../lambdas/core/resources/accounting';
+import { type ResourceDecision, resourceCarbonSummary } from '../../lambdas/core/resources/decide';
+import { buildResourcePlan, type ResourcePlanEntry, type ResourcePlanTotals } from '../../lambdas/core/resources/plan';
+import { formatResourceReason } from '../../lambdas/core/resources/reason';
+import { sizesText } from '../../lambdas/core/resources/tags';
+import type { GroupSizes, Resource, ResourceType } from '../../lambdas/core/resources/types';
 import { ScheduleDefinitionError, ScheduleRegistry } from '../../lambdas/core/schedule';
 import { type CarbonInput, carbonInputFromSourced } from '../../lambdas/core/scheduler/carbon-input';
 import type { IntensityPoint } from '../../lambdas/core/scheduler/carbon-policy';
-import type { InstanceFacts } from '../../lambdas/core/scheduler/instance-facts';
-import { buildFleetPlan, type FleetPlanEntry, type FleetPlanTotals } from '../../lambdas/core/scheduler/plan';
 import { runTime } from '../../lambdas/core/scheduler/tick';
 import { loadConfig } from '../../lib/config';
 import { cliProviderUnavailability } from '../adapters/env-setup';
+import { FleetFileError, resourcesFromFleetDocument } from '../adapters/fleet-document';
 import { type CliContext, CliError, EXIT } from '../context';
 import { type Common, common, parseJsonInput, parseTime, readInputText, usage } from '../options';
 import { checkRegion } from '../region-option';
@@ -31,20 +35,30 @@ interface PlanOptions {
 /** `plan --output json` output. */
 export interface PlanJson {
   readonly at: string;
+  /** Every resource of the file, of any type (the name is that of the first, EC2-only version). */
   readonly instances: {
-    readonly instanceId: string;
+    /** `ec2-instance`, `rds-instance`, `rds-cluster` or `autoscaling-group`. */
+    readonly resourceType: ResourceType;
+    /** Instance id, DB instance or cluster identifier, or group name. */
+    readonly id: string;
+    /** EC2 instances only: the instance id (as before resource types existed). */
+    readonly instanceId?: string;
     readonly region: string;
+    /** EC2 instance type, DB instance class, a cluster's member classes, a group's instance types. */
     readonly instanceType: string;
     readonly schedule: string | null;
     readonly desired: 'running' | 'stopped' | 'any' | null;
     readonly action: 'start' | 'stop' | 'resize' | 'none';
     readonly reason: string;
     readonly carbon: { readonly gCO2ePerKWh: number; readonly provider: string; readonly ageSeconds: number };
+    /** Auto Scaling groups: the sizes a `start` sets, and the sizes recorded for the next start. */
+    readonly targetSizes?: GroupSizes;
+    readonly recordSizes?: GroupSizes;
   }[];
-  readonly totals: FleetPlanTotals & {
+  readonly totals: ResourcePlanTotals & {
     /** Where the carbon values come from: `static`, `live` or `trace:<file>`. */
     readonly carbonSource: string;
-    /** Instances of the file that could not be read (each listed on standard error). */
+    /** Entries of the file that could not be read (each listed on standard error). */
     readonly unreadable: number;
   };
 }
@@ -60,16 +74,16 @@ interface CarbonSource {
   readonly notes: string[];
 }
 
-async function readFleet(ctx: CliContext, path: string): Promise<{ instances: InstanceFacts[]; errors: string[] }> {
+async function readFleet(ctx: CliContext, path: string): Promise<{ resources: Resource[]; errors: string[] }> {
   const document = parseJsonInput(await readInputText(ctx, '--fleet', path), '--fleet', path);
-  let read: { instances: InstanceFacts[]; errors: string[] };
+  let read: { resources: Resource[]; errors: string[] };
   try {
-    read = instancesFromDocument(document);
+    read = resourcesFromFleetDocument(document);
   } catch (error) {
-    if (error instanceof FleetDocumentError) throw usage(`--fleet ${visible(path)}: ${error.message}`);
+    if (error instanceof FleetFileError) throw usage(`--fleet ${visible(path)}: ${error.message}`);
     throw error;
   }
-  if (read.instances.length === 0 && read.errors.length > 0) {
+  if (read.resources.length === 0 && read.errors.length > 0) {
     throw usage(
       `--fleet ${visible(path)}: no instance could be read:\n${read.errors.map((e) => `  - ${visible(e)}`).join('\n')}`,
     );
@@ -189,16 +203,31 @@ async function carbonSource(
 }
 
 /** The ACTION cell: what the scheduler would do, or why it does nothing (text form). */
-function actionCell(entry: FleetPlanEntry): string {
+function actionCell(entry: ResourcePlanEntry): string {
   const d = entry.decision;
   if (d.kind === 'invalid-tag') return '- bad tag';
   if (d.kind === 'skipped') return '- skipped';
   if (d.kind === 'unmanaged') return '- no tag';
+  if (d.kind === 'opted-out') return '- opted out';
   return d.action === 'stop' && d.carbonDriven ? 'pause' : d.action;
 }
 
+/** The KIND cell of a resource (shown when the file holds more than one resource type). */
+function kindCell(resource: Resource): string {
+  if (resource.type === 'ec2-instance') return 'ec2';
+  if (resource.type === 'rds-instance') return 'rds';
+  if (resource.type === 'autoscaling-group') return 'asg';
+  const engine = resource.engine.toLowerCase();
+  return engine.startsWith('aurora') ? 'aurora' : engine === 'neptune' || engine === 'docdb' ? engine : 'cluster';
+}
+
+/** The STATE cell: the service's status word; a group's sizes (min-desired-max). */
+function stateCell(decision: ResourceDecision, resource: Resource): string {
+  return resource.type === 'autoscaling-group' ? sizesText(resource.sizes) : decision.status;
+}
+
 /** Where a region's value came from, for the carbon line. */
-function carbonSourceText(c: FleetPlanEntry['decision']['carbon'], zone: string | undefined): string {
+function carbonSourceText(c: { readonly origin: string; readonly provider: string }, zone: string | undefined): string {
   if (c.origin === 'static') return 'static annual average';
   if (c.origin === 'trace') return `trace${zone ? `, zone ${zone}` : ''}`;
   return `${c.provider}, ${c.origin}`;
@@ -207,8 +236,12 @@ function carbonSourceText(c: FleetPlanEntry['decision']['carbon'], zone: string 
 /** Cents and tenths as displayed, so the total row is the sum of the rows above it. */
 const shown = (value: number, digits: number) => Number(value.toFixed(digits));
 
+/** The reading of a decision as plans show it. */
+const carbonOf = (d: ResourceDecision) => resourceCarbonSummary(d.carbon, new Date(d.decidedAt));
+
 function render(
-  entries: readonly FleetPlanEntry[],
+  entries: readonly ResourcePlanEntry[],
+  resources: readonly Resource[],
   totals: PlanJson['totals'],
   at: Date,
   fleetPath: string,
@@ -217,8 +250,11 @@ function render(
   common: Common,
 ): string {
   const p = paint(common.color);
+  const ec2Only = resources.every((r) => r.type === 'ec2-instance');
+  const mixed = new Set(resources.map((r) => r.type)).size > 1;
   const columns: Column[] = [
-    { header: ['', 'INSTANCE'] },
+    { header: ['', ec2Only ? 'INSTANCE' : 'RESOURCE'] },
+    ...(mixed ? [{ header: ['', 'KIND'] }] : []),
     { header: ['', 'REGION'] },
     { header: ['', 'TYPE'], minWidth: 8 },
     { header: ['', 'SCHEDULE'], minWidth: 8 },
@@ -229,36 +265,40 @@ function render(
     { header: ['AVOIDED', '$/24h'], align: 'right' },
     { header: ['AVOIDED', 'gCO2e/24h'], align: 'right' },
   ];
+  const actionColumn = mixed ? 6 : 5;
   let hours = 0;
   let usd = 0;
   let grams = 0;
-  const rows: Row[] = entries.map((entry) => {
+  const rows: Row[] = entries.map((entry, index) => {
     const { decision: d, impact } = entry;
+    const resource = resources[index]!;
     const managed = d.kind === 'managed';
     if (managed) {
       hours += shown(impact.stoppedHours, 1);
       usd += impact.priced ? shown(impact.usd, 2) : 0;
-      grams += shown(impact.gCO2e, 1);
+      grams += impact.energyEstimated ? shown(impact.gCO2e, 1) : 0;
     }
     return {
       cells: [
-        d.instanceId,
+        d.id,
+        ...(mixed ? [kindCell(resource)] : []),
         d.region,
-        d.instanceType,
+        d.capacity,
         d.schedule ?? '-',
-        d.currentState,
+        stateCell(d, resource),
         actionCell(entry),
-        d.carbon.gCO2ePerKWh.toFixed(0),
+        carbonOf(d).gCO2ePerKWh.toFixed(0),
         managed ? impact.stoppedHours.toFixed(1) : '-',
         managed ? (impact.priced ? formatNumber(impact.usd, 2) : 'n/a') : '-',
-        managed ? formatNumber(impact.gCO2e, 1) : '-',
+        managed ? (impact.energyEstimated ? formatNumber(impact.gCO2e, 1) : 'n/a') : '-',
       ],
-      detail: d.reason,
+      detail: formatResourceReason(d.reason),
     };
   });
   rows.push({
     cells: [
       `Total (${totals.managed} managed)`,
+      ...(mixed ? [''] : []),
       '',
       '',
       '',
@@ -272,7 +312,7 @@ function render(
     rule: true,
   });
   const paintCell = (text: string, column: number, row: number) => {
-    if (column !== 5 || row >= entries.length) return text;
+    if (column !== actionColumn || row >= entries.length) return text;
     const action = text.trim();
     if (action === 'start') return p.green(text);
     if (action === 'stop' || action === 'pause' || action === 'resize') return p.yellow(text);
@@ -280,33 +320,41 @@ function render(
     return text;
   };
   const unchanged = totals.managed - totals.start - totals.stop - totals.resize;
-  const regions = [...new Map(entries.map((e) => [e.decision.region, e.decision.carbon])).entries()].sort(([a], [b]) =>
-    a.localeCompare(b),
+  const regions = [...new Map(entries.map((e) => [e.decision.region, carbonOf(e.decision)])).entries()].sort(
+    ([a], [b]) => a.localeCompare(b),
   );
   const paused = entries.filter(
     (e) => e.decision.kind === 'managed' && e.decision.action === 'stop' && e.decision.carbonDriven,
   ).length;
+  const notActed = totals.instances - totals.managed;
+  const noun = ec2Only ? 'Instances' : 'Resources';
+  const hourNoun = ec2Only ? 'instance-hours' : 'resource-hours';
   const width = common.columns;
   const lines = [
     ...wrap(
-      `Plan at ${at.toISOString().replace(':00.000Z', 'Z')} (${DateTime.fromJSDate(at, { zone: 'UTC' }).setLocale('en-US').toFormat('ccc HH:mm')} UTC) for ${visible(fleetPath)}: ${entries.length} instances; carbon: ${visible(totals.carbonSource)}`,
+      `Plan at ${at.toISOString().replace(':00.000Z', 'Z')} (${DateTime.fromJSDate(at, { zone: 'UTC' }).setLocale('en-US').toFormat('ccc HH:mm')} UTC) for ${visible(fleetPath)}: ${entries.length} ${ec2Only ? 'instances' : 'resources'}; carbon: ${visible(totals.carbonSource)}`,
       width,
     ),
     '',
     renderTable(columns, rows, { width, paint: paintCell }),
     '',
     ...wrap(
-      `Instances: ${totals.instances} = ${totals.managed} managed (${totals.start} start, ${totals.stop} stop` +
+      `${noun}: ${totals.instances} = ${totals.managed} managed (${totals.start} start, ${totals.stop} stop` +
         `${paused > 0 ? ` of which ${paused} carbon pause${paused === 1 ? '' : 's'}` : ''}, ${totals.resize} resize, ` +
         `${unchanged} already as wanted) + ${totals.invalidTags} with a bad tag + ${totals.skipped} skipped + ` +
-        `${totals.unmanaged} without a Schedule tag (none of these ${totals.instances - totals.managed} is acted on)` +
+        `${totals.optedOut > 0 ? `${totals.optedOut} opted out + ` : ''}` +
+        `${totals.unmanaged} without a Schedule tag (none of these ${notActed} is acted on)` +
         `${totals.unreadable > 0 ? `; ${totals.unreadable} more could not be read (see above)` : ''}.`,
       width,
     ),
     ...wrap(
-      `Next ${totals.horizonHours} h: ${hours.toFixed(1)} instance-hours stopped by the schedules and carbon pauses, ` +
+      `Next ${totals.horizonHours} h: ${hours.toFixed(1)} ${hourNoun} stopped by the schedules and carbon pauses, ` +
         `avoiding $${formatNumber(usd, 2)} and ${formatNumber(grams, 1)} gCO2e against running all the time ` +
-        '(on-demand Linux prices; Cloud Carbon Footprint energy model at 50% CPU; CPU energy only).',
+        (ec2Only
+          ? '(on-demand Linux prices; Cloud Carbon Footprint energy model at 50% CPU; CPU energy only).'
+          : '(on-demand prices: EC2 Linux, and RDS open-source engines Single-AZ and Aurora where bundled; n/a = not ' +
+            'estimated, see Notes; Cloud Carbon Footprint energy model at 50% CPU, a DB class as its EC2 type; CPU ' +
+            'energy only).'),
       width,
     ),
     ...wrap(
@@ -319,8 +367,16 @@ function render(
       width,
     ),
   ];
-  if (notes.length > 0)
-    lines.push('', 'Notes:', ...notes.flatMap((n) => wrap(visible(n), width - 2).map((l) => `  ${l}`)));
+  const allNotes = [
+    ...notes,
+    ...entries.flatMap((e) =>
+      e.decision.kind === 'managed' && e.impact.notes.length > 0
+        ? [`${e.decision.id}: ${e.impact.notes.join('; ')}`]
+        : [],
+    ),
+  ];
+  if (allNotes.length > 0)
+    lines.push('', 'Notes:', ...allNotes.flatMap((n) => wrap(visible(n), width - 2).map((l) => `  ${l}`)));
   return `${lines.join('\n')}\n`;
 }
 
@@ -340,29 +396,32 @@ const CSV_HEADER = [
   'usd_avoided_24h',
   'gco2e_avoided_24h',
   'reason',
+  'resource_type',
 ];
 
-function renderPlanCsv(entries: readonly FleetPlanEntry[]): string {
+function renderPlanCsv(entries: readonly ResourcePlanEntry[]): string {
   return renderCsv(
     CSV_HEADER,
     entries.map(({ decision: d, impact }) => {
       const managed = d.kind === 'managed';
+      const carbon = carbonOf(d);
       return [
-        d.instanceId,
+        d.id,
         d.region,
-        d.instanceType,
-        d.currentState,
+        d.capacity,
+        d.status,
         d.schedule,
         d.desired,
         d.action,
         d.carbonDriven ? 'true' : 'false',
         d.kind,
-        d.carbon.gCO2ePerKWh,
-        d.carbon.provider,
+        carbon.gCO2ePerKWh,
+        carbon.provider,
         managed ? Number(impact.stoppedHours.toFixed(4)) : null,
         managed && impact.priced ? Number(impact.usd.toFixed(6)) : null,
-        managed ? Number(impact.gCO2e.toFixed(3)) : null,
-        d.reason,
+        managed && impact.energyEstimated ? Number(impact.gCO2e.toFixed(3)) : null,
+        formatResourceReason(d.reason),
+        d.resourceType,
       ];
     }),
   );
@@ -370,15 +429,20 @@ function renderPlanCsv(entries: readonly FleetPlanEntry[]): string {
 
 /**
  * `carbon-scheduler plan --fleet FILE|- [--at TIME] [--config F] [--carbon live|static|trace:FILE]`: run the
- * scheduler's decision code on the JSON `aws ec2 describe-instances` prints, as if the scheduler saw the fleet for the
- * first time at `--at`, and show each instance's action, reason and the estimated $ and CO2e avoided over the next
- * 24 h. `--output json` prints `{ at, instances, totals }`, `--output csv` one row per instance. See docs/cli.md.
+ * scheduler's decision code on the JSON `aws ec2 describe-instances`, `aws rds describe-db-instances`,
+ * `aws rds describe-db-clusters` or `aws autoscaling describe-auto-scaling-groups` prints (recognised by its top-level
+ * key; several in one file are read together), as if the scheduler saw the fleet for the first time at `--at`, and
+ * show each resource's action, reason and the estimated $ and CO2e avoided over the next 24 h. `--output json`
+ * prints `{ at, instances, totals }`, `--output csv` one row per resource. See docs/cli.md and docs/resources.md.
  */
 export function registerPlan(program: Command, ctx: CliContext): void {
   program
     .command('plan')
     .description(SUMMARIES.plan)
-    .requiredOption('--fleet <file>', 'describe-instances JSON file, or - for standard input')
+    .requiredOption(
+      '--fleet <file>',
+      'describe-instances, describe-db-instances, describe-db-clusters or describe-auto-scaling-groups JSON file, or - for standard input',
+    )
     .option('--at <time>', 'evaluate as of this time, ISO-8601 (default: now)')
     .option('--config <file>', 'configuration file (default: carbon-scheduler.config.json if present)')
     .option(
@@ -399,11 +463,11 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       }
       const fleet = await readFleet(ctx, options.fleet!);
       const { now, tick } = runTime(at, config.schedulingIntervalMinutes);
-      const regions = [...new Set(fleet.instances.map((i) => i.region))].sort();
+      const regions = [...new Set(fleet.resources.map((r) => r.region))].sort();
       for (const region of regions) checkRegion(region, 'the fleet has an instance in');
       const source = await carbonSource(ctx, options.carbon ?? 'live', regions, now, config);
-      const { entries, totals } = buildFleetPlan({
-        instances: fleet.instances,
+      const { entries, totals } = buildResourcePlan({
+        resources: fleet.resources,
         now,
         tick,
         config,
@@ -412,6 +476,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         ...(source.forecastFor ? { forecastFor: source.forecastFor } : {}),
         ...(source.seriesFor ? { seriesFor: source.seriesFor } : {}),
         prices: withOverrides(snapshotPriceBook(), config.priceOverrides),
+        rdsPrices: snapshotRdsPriceBook(),
       });
       const round = (value: number, digits: number) => Number(value.toFixed(digits));
       const allTotals: PlanJson['totals'] = {
@@ -424,21 +489,28 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         unreadable: fleet.errors.length,
       };
       for (const error of fleet.errors) {
-        ctx.err(`carbon-scheduler: --fleet ${visible(options.fleet!)}: skipped an instance: ${visible(error)}\n`);
+        ctx.err(`carbon-scheduler: --fleet ${visible(options.fleet!)}: skipped an entry: ${visible(error)}\n`);
       }
       if (opts.output === 'json') {
         const output: PlanJson = {
           at: now.toISOString(),
-          instances: entries.map(({ decision: d }) => ({
-            instanceId: d.instanceId,
-            region: d.region,
-            instanceType: d.instanceType,
-            schedule: d.schedule,
-            desired: d.desired,
-            action: d.action,
-            reason: d.reason,
-            carbon: { gCO2ePerKWh: d.carbon.gCO2ePerKWh, provider: d.carbon.provider, ageSeconds: d.carbon.ageSeconds },
-          })),
+          instances: entries.map(({ decision: d }) => {
+            const carbon = carbonOf(d);
+            return {
+              resourceType: d.resourceType,
+              id: d.id,
+              ...(d.resourceType === 'ec2-instance' ? { instanceId: d.id } : {}),
+              region: d.region,
+              instanceType: d.capacity,
+              schedule: d.schedule,
+              desired: d.desired,
+              action: d.action,
+              reason: formatResourceReason(d.reason),
+              carbon: { gCO2ePerKWh: carbon.gCO2ePerKWh, provider: carbon.provider, ageSeconds: carbon.ageSeconds },
+              ...(d.targetSizes ? { targetSizes: d.targetSizes } : {}),
+              ...(d.recordSizes ? { recordSizes: d.recordSizes } : {}),
+            };
+          }),
           totals: allTotals,
         };
         ctx.out(`${JSON.stringify(output, null, 2)}\n`);
@@ -449,6 +521,6 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         return;
       }
       const zones = new Map(regions.map((r) => [r, source.zoneFor?.(r)]));
-      ctx.out(render(entries, allTotals, now, options.fleet!, source.notes, zones, opts));
+      ctx.out(render(entries, fleet.resources, allTotals, now, options.fleet!, source.notes, zones, opts));
     });
 }

@@ -54,6 +54,8 @@ describe('Module: cli plan', () => {
       expect(plan.at).toBe('2026-11-23T09:00:00.000Z');
       const byId = new Map(plan.instances.map((i) => [i.instanceId, i]));
       expect(Object.keys(plan.instances[0]!)).toEqual([
+        'resourceType',
+        'id',
         'instanceId',
         'region',
         'instanceType',

@@ -248,7 +248,7 @@ describe('Process: carbon-scheduler (compiled, real pipes)', () => {
     expect(result.code).toBe(0);
     const rows = result.stdout.trimEnd().split('\r\n');
     expect(rows[0]).toBe(
-      'instance_id,region,instance_type,state,schedule,desired,action,carbon_driven,kind,gco2e_per_kwh,carbon_provider,stopped_hours_24h,usd_avoided_24h,gco2e_avoided_24h,reason',
+      'instance_id,region,instance_type,state,schedule,desired,action,carbon_driven,kind,gco2e_per_kwh,carbon_provider,stopped_hours_24h,usd_avoided_24h,gco2e_avoided_24h,reason,resource_type',
     );
     expect(rows).toHaveLength(13);
   });

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { PROVIDERS } from '../carbon/reading';
+import { resourcesConfigProblems, resourcesConfigSchema } from '../resources/config';
 import { validateScheduleDefinition } from '../schedule/validate-hook';
 import { arnProblem, regionProblem } from './partition';
 
@@ -237,6 +238,8 @@ export const configSchema = z
       .strict()
       .prefault({}),
     logRetentionDays: oneOf(LOG_RETENTION_DAYS, 'logRetentionDays').default(30),
+    /** RDS, Aurora and Auto Scaling scheduling: opt-out values and start order (docs/resources.md). */
+    resources: resourcesConfigSchema.prefault({}),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -245,6 +248,18 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['schedules', index], input: definition, message });
       }
     });
+    const names = config.schedules.flatMap((definition) => {
+      const name = (definition as { name?: unknown } | null)?.name;
+      return typeof name === 'string' ? [name] : [];
+    });
+    for (const message of resourcesConfigProblems(config.resources, names)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['resources', 'optOutValues'],
+        input: config.resources.optOutValues,
+        message,
+      });
+    }
   });
 
 /** Configuration as written in a file (every field optional). */

@@ -53,6 +53,7 @@ const SCHEDULE_FIELDS: Readonly<Record<string, string>> = {
   retainrunning: 'retainRunning',
   stopnewinstances: 'stopNewInstances',
   hibernate: 'hibernate',
+  usemaintenancewindow: 'useMaintenanceWindow',
   overridestatus: 'overrideStatus',
   exceptions: 'exceptions',
   description: 'description',
@@ -71,8 +72,9 @@ const PERIOD_FIELDS: Readonly<Record<string, string>> = {
 
 /** Instance Scheduler on AWS fields that have no equivalent here, with what to do about them. */
 const UNSUPPORTED_FIELDS: Readonly<Record<string, string>> = {
-  usemaintenancewindow: 'maintenance windows are not supported; remove the field',
-  ssmmaintenancewindow: 'maintenance windows are not supported; remove the field',
+  ssmmaintenancewindow:
+    'SSM maintenance windows are not supported; remove the field (useMaintenanceWindow keeps RDS databases running ' +
+    'through their preferred maintenance window)',
   usemetrics: 'metrics are always published (CloudWatch EMF); remove the field',
   configuredinstack: 'Instance Scheduler bookkeeping; remove the field',
   type: 'the "type" attribute of Instance Scheduler DynamoDB items is not needed; remove the field',
@@ -400,6 +402,7 @@ function parseUnsafe(input: unknown, defaultTimezone: string): ParseScheduleResu
   const retainRunning = readBoolean(fields, 'retainRunning', false, where, errors);
   const stopNewInstances = readBoolean(fields, 'stopNewInstances', true, where, errors);
   const hibernate = readBoolean(fields, 'hibernate', false, where, errors);
+  const useMaintenanceWindow = readBoolean(fields, 'useMaintenanceWindow', false, where, errors);
   const description = readString(fields, 'description', where, errors);
 
   let overrideStatus: 'running' | 'stopped' | undefined;
@@ -447,6 +450,7 @@ function parseUnsafe(input: unknown, defaultTimezone: string): ParseScheduleResu
   };
   if (overrideStatus !== undefined) schedule.overrideStatus = overrideStatus;
   if (description !== undefined) schedule.description = description;
+  if (useMaintenanceWindow) schedule.useMaintenanceWindow = true;
   return { ok: true, schedule };
 }
 

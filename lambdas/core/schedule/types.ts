@@ -122,6 +122,12 @@ export interface Schedule {
   stopNewInstances: boolean;
   /** Hibernate instead of stop (instances must be configured for hibernation). */
   hibernate: boolean;
+  /**
+   * Keep RDS DB instances and DB clusters running through their preferred maintenance window, starting them
+   * 10 minutes before it when stopped (Instance Scheduler on AWS's `use_maintenance_window`; docs/resources.md).
+   * No effect on EC2 instances and Auto Scaling groups. Absent means false.
+   */
+  useMaintenanceWindow?: boolean;
   /** Ignore the periods: always this state. */
   overrideStatus?: 'running' | 'stopped';
   /** Local dates on which the schedule is stopped all day. */

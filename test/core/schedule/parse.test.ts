@@ -29,6 +29,7 @@ describe('Module: schedule parse', () => {
         exceptions: [],
       });
       expect(result.schedule.overrideStatus).toBeUndefined();
+      expect(result.schedule.useMaintenanceWindow).toBeUndefined();
       expect(result.schedule.periods[0]).toMatchObject({ label: 'period 1', begintime: '08:00', beginSeconds: 28_800 });
     });
 
@@ -90,6 +91,7 @@ describe('Module: schedule parse', () => {
         retain_running: true,
         stop_new_instances: false,
         Enforced: 'true',
+        use_maintenance_window: true,
         periods: [
           { begintime: '09:00', endtime: '17:00', weekdays: ['mon-wed', 'fri'] },
           { BeginTime: '10:00', EndTime: '12:00', WeekDays: 'sat', InstanceType: 't3.small' },
@@ -108,6 +110,7 @@ describe('Module: schedule parse', () => {
         retainRunning: true,
         stopNewInstances: false,
         enforced: true,
+        useMaintenanceWindow: true,
       });
       expect(result.schedule.periods[0]?.text.weekdays).toBe('mon-wed,fri');
       expect(result.schedule.periods[1]).toMatchObject({ beginSeconds: 36_000, instanceType: 't3.small' });
@@ -169,7 +172,11 @@ describe('Module: schedule parse', () => {
       [{ name: 'lab', periods: [{}], exceptions: ['2026-02-30'] }, 'exceptions[0] "2026-02-30": not a calendar date'],
       [{ name: 'lab', periods: [{}], exceptions: ['2026-12-26/2026-12-24'] }, 'the range ends before it starts'],
       [{ name: 'lab', periods: [{}], exceptions: '2026-12-25' }, 'exceptions "2026-12-25": must be a list'],
-      [{ name: 'lab', periods: [{}], use_maintenance_window: true }, 'maintenance windows are not supported'],
+      [{ name: 'lab', periods: [{}], ssm_maintenance_window: 'patch' }, 'SSM maintenance windows are not supported'],
+      [
+        { name: 'lab', periods: [{}], use_maintenance_window: 'yes' },
+        'use_maintenance_window "yes": must be true or false',
+      ],
       [
         { name: 'lab', periods: [{}], retainRunning: true, retain_running: false },
         'are the same field "retainRunning"',
