@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { type CliContext, CliError, EXIT, outputColumns } from './context';
+import { checkRegion } from './region-option';
 import { visible } from './text';
 
 /** `--output` values (the aws CLI's names; `table` is the text form). */
@@ -104,6 +105,8 @@ export function common(ctx: CliContext, command: Command, allowed: readonly Outp
     throw usage(`--profile ${JSON.stringify(visible(profile))} is not a profile name (letters, digits, _ . + @ -)`);
   }
   const endpointUrl = o.endpointUrl === undefined ? undefined : checkEndpointUrl(o.endpointUrl);
+  // A misspelt --region is an error on every command, even one that does not call AWS with it.
+  if (o.region !== undefined) checkRegion(o.region, '--region');
   const region = o.region ?? ctx.env.AWS_REGION ?? ctx.env.AWS_DEFAULT_REGION;
   const noColorEnv = ctx.env.NO_COLOR !== undefined && ctx.env.NO_COLOR !== '';
   const force = ctx.env.FORCE_COLOR !== undefined && ctx.env.FORCE_COLOR !== '0';

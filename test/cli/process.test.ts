@@ -303,6 +303,11 @@ describe('Process: carbon-scheduler (compiled, real pipes)', () => {
       /--region "eu-centrall-1" is not an AWS region the product knows\. Did you mean eu-central-1/,
     ],
     [
+      'an unknown --region on a command that makes no AWS call with it',
+      () => ['regions', '--region', 'eu-centrall-1'],
+      /--region "eu-centrall-1" is not an AWS region the product knows\. Did you mean eu-central-1/,
+    ],
+    [
       'a bad --endpoint-url',
       () => [
         'report',
