@@ -1,4 +1,4 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { KEY_PREFIX } from '../../contract';
 import type {
   HistoryEntry,
@@ -7,6 +7,7 @@ import type {
   RegionState,
 } from '../../core/scheduler/instance-state';
 import type { InstanceStateStore, RegionStateChanges } from '../../core/scheduler/ports';
+import { type BatchOptions, batchWriteAll } from './batch';
 import { expiresAt, queryAll } from './table';
 
 /**
@@ -21,24 +22,11 @@ import { expiresAt, queryAll } from './table';
 export const RUN_SORT_KEY = '#run';
 /** How long history entries are kept, days (DynamoDB TTL on `expiresAt`). */
 export const HISTORY_RETENTION_DAYS = 90;
-/** BatchWriteItem accepts at most 25 requests. */
-const BATCH_SIZE = 25;
-/** Retries of unprocessed items (throttled writes) before giving up. */
-const MAX_UNPROCESSED_RETRIES = 8;
-
 /** Partition of a region's instance records (`INSTANCE#<region>`, sort key = instance id, plus the run record). */
 export const instancePartitionKey = (region: string) => `${KEY_PREFIX.instance}${region}`;
 /** Partition of one instance's action history (`HISTORY#<region>#<instanceId>`, sort key `<at>#<action>`). */
 export const historyPartitionKey = (region: string, instanceId: string) =>
   `${KEY_PREFIX.history}${region}#${instanceId}`;
-
-/** A write that DynamoDB kept refusing (UnprocessedItems after every retry). */
-export class StateWriteError extends Error {
-  constructor(readonly unprocessed: number) {
-    super(`${unprocessed} scheduler state item(s) could not be written after ${MAX_UNPROCESSED_RETRIES} retries`);
-    this.name = 'StateWriteError';
-  }
-}
 
 type Item = Record<string, unknown>;
 
@@ -55,14 +43,14 @@ export interface DynamoStateStoreOptions {
 
 /** The {@link InstanceStateStore} port on DynamoDB. */
 export class DynamoInstanceStateStore implements InstanceStateStore {
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly batchOptions: BatchOptions;
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
     options: DynamoStateStoreOptions = {},
   ) {
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.batchOptions = options.sleep ? { sleep: options.sleep } : {};
   }
 
   async loadRegion(region: string): Promise<RegionState> {
@@ -110,22 +98,12 @@ export class DynamoInstanceStateStore implements InstanceStateStore {
   }
 
   private async batchPut(items: readonly Item[]): Promise<void> {
-    const chunks: Item[][] = [];
-    for (let i = 0; i < items.length; i += BATCH_SIZE) chunks.push(items.slice(i, i + BATCH_SIZE));
-    const inFlight = 4;
-    for (let i = 0; i < chunks.length; i += inFlight) {
-      await Promise.all(chunks.slice(i, i + inFlight).map((chunk) => this.writeChunk(chunk)));
-    }
-  }
-
-  private async writeChunk(chunk: readonly Item[]): Promise<void> {
-    let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; requests.length > 0; attempt += 1) {
-      if (attempt > MAX_UNPROCESSED_RETRIES) throw new StateWriteError(requests.length);
-      if (attempt > 0) await this.sleep(Math.min(2000, 50 * 2 ** (attempt - 1)));
-      const result = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
-      requests = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
-    }
+    await batchWriteAll(
+      this.doc,
+      this.tableName,
+      items.map((Item) => ({ PutRequest: { Item } })),
+      this.batchOptions,
+    );
   }
 }
 
