@@ -287,6 +287,7 @@ export function customMetricSeries(shape: DeploymentShape): { total: number; byM
     CarbonAvoided: shape.managedRegions,
     ActionErrors: shape.managedRegions * SCHEDULER_ACTIONS,
     ActionFailures: 1,
+    StateWriteFailures: 1,
     InvalidScheduleTags: shape.managedRegions,
     CostSavingsTotal: TOTAL_PERIODS.length,
     CarbonAvoidedTotal: TOTAL_PERIODS.length,

@@ -11,6 +11,7 @@ import type { CarbonLookup } from '../lambdas/core/carbon/lookup';
 import { resolveConfig } from '../lambdas/core/config/resolve';
 import type { ConfigInput } from '../lambdas/core/config/schema';
 import type { InstanceFacts } from '../lambdas/core/scheduler/instance-facts';
+import type { ActionIntent } from '../lambdas/core/scheduler/instance-state';
 import type {
   InstanceStateStore,
   Lease,
@@ -166,6 +167,10 @@ class MeteredStateStore implements InstanceStateStore {
     const batches = Math.ceil((items.length + history.length) / 25);
     await sleep(this.meter.latencyMs * Math.ceil(batches / 4));
     return this.inner.saveRegion(region, changes);
+  }
+
+  async recordIntent(region: string, intent: ActionIntent) {
+    return this.inner.recordIntent(region, intent);
   }
 }
 

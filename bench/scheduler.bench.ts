@@ -7,6 +7,7 @@ import type { CarbonLookup } from '../lambdas/core/carbon/lookup';
 import { resolveConfig } from '../lambdas/core/config/resolve';
 import { ScheduleRegistry } from '../lambdas/core/schedule';
 import type { InstanceFacts } from '../lambdas/core/scheduler/instance-facts';
+import type { ActionIntent } from '../lambdas/core/scheduler/instance-state';
 import type { InstanceStateStore, RegionStateChanges } from '../lambdas/core/scheduler/ports';
 import { runScheduler, type SchedulerRunResult } from '../lambdas/core/scheduler/run-scheduler';
 import { runTime } from '../lambdas/core/scheduler/tick';
@@ -88,6 +89,10 @@ class SlowStateStore implements InstanceStateStore {
     await sleep(LATENCY_MS * Math.ceil(batches / 4));
     this.writes += changes.instances.length;
     return this.inner.saveRegion(region, changes);
+  }
+
+  async recordIntent(region: string, intent: ActionIntent) {
+    return this.inner.recordIntent(region, intent);
   }
 }
 

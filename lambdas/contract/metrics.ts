@@ -47,6 +47,12 @@ export const METRICS = {
    * regions are managed (an alarm's metric math may read at most 10 metrics).
    */
   ActionFailures: { service: 'scheduler', unit: 'Count', dimensions: [] },
+  /**
+   * Regions of the run whose scheduler state (records, history, run record, intent) could not be written, or was
+   * refused by a newer run's fence. Dimensions: none (one metric for the `StateWriteFailures` alarm). The next run
+   * records what the failed one did from its intent (docs/scheduler.md, "Durability").
+   */
+  StateWriteFailures: { service: 'scheduler', unit: 'Count', dimensions: [] },
   /** Instances whose Schedule or ScheduleOverride tag could not be used. Dimensions: Region. */
   InvalidScheduleTags: { service: 'scheduler', unit: 'Count', dimensions: ['Region'] },
   /** Running totals (USD) read back from the table after each run. Dimensions: Period (Today, Month, Total). */

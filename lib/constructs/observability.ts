@@ -114,6 +114,15 @@ export class Observability extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cw.TreatMissingData.NOT_BREACHING,
     });
+    alarm('StateWriteFailures', {
+      alarmDescription:
+        'The scheduler acted in a region but could not write its state (or a newer run fenced it out). The next run records the actions from their intent; see the scheduler log line "scheduler region failed" with phase persist.',
+      metric: productMetric(ns, 'StateWriteFailures', {}, { statistic: 'Sum', period: fiveMinutes }),
+      threshold: 1,
+      comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cw.TreatMissingData.NOT_BREACHING,
+    });
     alarm('DispatchFailures', {
       alarmDescription: 'A job could not be handed to any worker region. The job record in the table says why.',
       metric: productMetric(ns, 'DispatchFailures', {}),

@@ -1,13 +1,8 @@
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { KEY_PREFIX, TABLE_KEYS } from '../../contract';
 import type { CarbonStore } from '../../core/carbon/carbon-store';
 import type { CarbonForecast, CarbonReading } from '../../core/carbon/reading';
+import { type BatchOptions, batchGetAll, batchWriteAll } from './batch';
 import { expiresAt } from './table';
 
 /** Partition key of a region's carbon items. */
@@ -18,8 +13,7 @@ export const LATEST_SORT_KEY = 'LATEST';
 export const READING_PREFIX = 'READING#';
 export const FORECAST_PREFIX = 'FORECAST#';
 
-const BATCH_GET_LIMIT = 100;
-const BATCH_WRITE_LIMIT = 25;
+/** Calls per batch chunk before unprocessed items fail the write (`BatchIncompleteError`). */
 const UNPROCESSED_ATTEMPTS = 5;
 
 /** Options of {@link DynamoCarbonStore}. */
@@ -70,14 +64,14 @@ function readingItem(reading: CarbonReading): Item {
  * IAM: dynamodb:PutItem, BatchWriteItem, BatchGetItem, Query on the table.
  */
 export class DynamoCarbonStore implements CarbonStore {
-  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #batchOptions: BatchOptions;
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly options: DynamoCarbonStoreOptions,
   ) {
-    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.#batchOptions = { maxAttempts: UNPROCESSED_ATTEMPTS, ...(options.sleep ? { sleep: options.sleep } : {}) };
   }
 
   async putReadings(readings: readonly CarbonReading[], now: Date): Promise<void> {
@@ -139,25 +133,11 @@ export class DynamoCarbonStore implements CarbonStore {
     const found = new Map<string, CarbonReading>();
     const unique = [...new Set(regions)];
     const { partitionKey: pk, sortKey: sk } = TABLE_KEYS;
-    for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
-      let keys: Item[] = unique
-        .slice(start, start + BATCH_GET_LIMIT)
-        .map((region) => ({ [pk]: carbonPartitionKey(region), [sk]: LATEST_SORT_KEY }));
-      for (let attempt = 0; keys.length > 0; attempt += 1) {
-        if (attempt >= UNPROCESSED_ATTEMPTS) {
-          throw new Error(`BatchGetItem left ${keys.length} keys unprocessed after ${UNPROCESSED_ATTEMPTS} attempts`);
-        }
-        if (attempt > 0) await this.#sleep(50 * 2 ** attempt);
-        const output = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: false } } }),
-        );
-        for (const item of output.Responses?.[this.tableName] ?? []) {
-          if (this.#expired(item, now)) continue;
-          const reading = readingFromItem(item);
-          if (reading) found.set(reading.region, reading);
-        }
-        keys = (output.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined) ?? [];
-      }
+    const keys = unique.map((region) => ({ [pk]: carbonPartitionKey(region), [sk]: LATEST_SORT_KEY }));
+    for (const item of await batchGetAll(this.doc, this.tableName, keys, this.#batchOptions)) {
+      if (this.#expired(item, now)) continue;
+      const reading = readingFromItem(item);
+      if (reading) found.set(reading.region, reading);
     }
     return found;
   }
@@ -206,18 +186,11 @@ export class DynamoCarbonStore implements CarbonStore {
   }
 
   async #batchWrite(items: readonly Item[]): Promise<void> {
-    for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) {
-      let requests: Item[] = items.slice(start, start + BATCH_WRITE_LIMIT).map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; requests.length > 0; attempt += 1) {
-        if (attempt >= UNPROCESSED_ATTEMPTS) {
-          throw new Error(
-            `BatchWriteItem left ${requests.length} items unprocessed after ${UNPROCESSED_ATTEMPTS} attempts`,
-          );
-        }
-        if (attempt > 0) await this.#sleep(50 * 2 ** attempt);
-        const output = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
-        requests = (output.UnprocessedItems?.[this.tableName] as Item[] | undefined) ?? [];
-      }
-    }
+    await batchWriteAll(
+      this.doc,
+      this.tableName,
+      items.map((Item) => ({ PutRequest: { Item } })),
+      this.#batchOptions,
+    );
   }
 }

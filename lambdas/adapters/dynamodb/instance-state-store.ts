@@ -1,44 +1,49 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import pLimit from 'p-limit';
 import { KEY_PREFIX } from '../../contract';
 import type {
+  ActionIntent,
   HistoryEntry,
   InstanceStateRecord,
   RegionRunRecord,
   RegionState,
 } from '../../core/scheduler/instance-state';
-import type { InstanceStateStore, RegionStateChanges } from '../../core/scheduler/ports';
+import { FencedWriteError, type InstanceStateStore, type RegionStateChanges } from '../../core/scheduler/ports';
+import { type BatchOptions, batchWriteAll } from './batch';
 import { expiresAt, queryAll } from './table';
 
 /**
  * Scheduler state in the product's single table:
  * - `INSTANCE#<region>` / `<instanceId>`: one {@link InstanceStateRecord} per instance (no TTL);
  * - `INSTANCE#<region>` / `#run`: the region's {@link RegionRunRecord} (`#` sorts before instance ids);
+ * - `INSTANCE#<region>` / `#intent#<at>#<n>`: an {@link ActionIntent}, written before a run acts and deleted with its
+ *   state write (TTL 7 days, so a region no longer managed does not keep one for ever);
  * - `HISTORY#<region>#<instanceId>` / `<at>#<action>`: one {@link HistoryEntry} per action, TTL 90 days.
- * A region is loaded with one (paginated) Query; only changed records are written, with BatchWriteItem.
+ * A region is loaded with one (paginated) Query. Without a fencing token, changed records are written with
+ * BatchWriteItem; with one, the run record is claimed first (`fence` set on condition
+ * `attribute_not_exists(fence) OR fence <= :fence`, so a run with an older token writes nothing), then every record
+ * is a conditional PutItem on the same condition, history goes by BatchWriteItem (new keys only), and the run record
+ * is put last on the fence and on `lastRunAt` not moving backwards (docs/scheduler.md, "Durability and fencing").
  */
 
 /** Sort key of the region's run record. */
 export const RUN_SORT_KEY = '#run';
+/** Sort key prefix of a region's intents. */
+export const INTENT_SORT_PREFIX = '#intent#';
+/** How long an unsettled intent is kept, days. */
+export const INTENT_RETENTION_DAYS = 7;
+/** Conditional PutItem calls in flight per region. */
+const PUT_CONCURRENCY = 8;
+/** Condition of every fenced write. */
+const FENCE_CONDITION = 'attribute_not_exists(fence) OR fence <= :fence';
 /** How long history entries are kept, days (DynamoDB TTL on `expiresAt`). */
 export const HISTORY_RETENTION_DAYS = 90;
-/** BatchWriteItem accepts at most 25 requests. */
-const BATCH_SIZE = 25;
-/** Retries of unprocessed items (throttled writes) before giving up. */
-const MAX_UNPROCESSED_RETRIES = 8;
-
 /** Partition of a region's instance records (`INSTANCE#<region>`, sort key = instance id, plus the run record). */
 export const instancePartitionKey = (region: string) => `${KEY_PREFIX.instance}${region}`;
 /** Partition of one instance's action history (`HISTORY#<region>#<instanceId>`, sort key `<at>#<action>`). */
 export const historyPartitionKey = (region: string, instanceId: string) =>
   `${KEY_PREFIX.history}${region}#${instanceId}`;
-
-/** A write that DynamoDB kept refusing (UnprocessedItems after every retry). */
-export class StateWriteError extends Error {
-  constructor(readonly unprocessed: number) {
-    super(`${unprocessed} scheduler state item(s) could not be written after ${MAX_UNPROCESSED_RETRIES} retries`);
-    this.name = 'StateWriteError';
-  }
-}
 
 type Item = Record<string, unknown>;
 
@@ -55,14 +60,14 @@ export interface DynamoStateStoreOptions {
 
 /** The {@link InstanceStateStore} port on DynamoDB. */
 export class DynamoInstanceStateStore implements InstanceStateStore {
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly batchOptions: BatchOptions;
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
     options: DynamoStateStoreOptions = {},
   ) {
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.batchOptions = options.sleep ? { sleep: options.sleep } : {};
   }
 
   async loadRegion(region: string): Promise<RegionState> {
@@ -73,26 +78,112 @@ export class DynamoInstanceStateStore implements InstanceStateStore {
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': instancePartitionKey(region) },
     });
+    const intents: ActionIntent[] = [];
     for (const item of items) {
-      if (item.sk === RUN_SORT_KEY) run = stripKeys(item) as unknown as RegionRunRecord;
-      else instances.set(String(item.sk), stripKeys(item) as unknown as InstanceStateRecord);
+      const sk = String(item.sk);
+      if (sk === RUN_SORT_KEY) {
+        // A run record holding only a claimed fence (a run that stopped after claiming) is no run yet.
+        if (typeof item.lastRunAt === 'string') run = stripKeys(item) as unknown as RegionRunRecord;
+      } else if (sk.startsWith(INTENT_SORT_PREFIX)) {
+        intents.push({ ...(stripKeys(item) as unknown as ActionIntent), id: sk.slice(INTENT_SORT_PREFIX.length) });
+      } else instances.set(sk, stripKeys(item) as unknown as InstanceStateRecord);
     }
-    return { instances, ...(run ? { run } : {}) };
+    return { instances, ...(run ? { run } : {}), ...(intents.length > 0 ? { intents } : {}) };
+  }
+
+  async recordIntent(region: string, intent: ActionIntent): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...intent,
+          pk: instancePartitionKey(region),
+          sk: `${INTENT_SORT_PREFIX}${intent.id}`,
+          kind: 'intent',
+          expiresAt: expiresAt(new Date(intent.at), INTENT_RETENTION_DAYS * 24 * 60),
+        },
+      }),
+    );
   }
 
   async saveRegion(region: string, changes: RegionStateChanges, now: Date): Promise<{ instanceWrites: number }> {
-    const items: Item[] = [
-      ...changes.instances.map((record) => ({
-        pk: instancePartitionKey(region),
-        sk: record.instanceId,
-        kind: 'instance-state',
-        ...record,
-      })),
-      ...historyItems(changes.history, now),
-      { pk: instancePartitionKey(region), sk: RUN_SORT_KEY, kind: 'region-run', ...changes.run },
-    ];
-    await this.batchPut(items);
+    const pk = instancePartitionKey(region);
+    const records: Item[] = changes.instances.map((record) => ({
+      pk,
+      sk: record.instanceId,
+      kind: 'instance-state',
+      ...record,
+      ...(changes.fence !== undefined ? { fence: changes.fence } : {}),
+    }));
+    const runItem: Item = {
+      pk,
+      sk: RUN_SORT_KEY,
+      kind: 'region-run',
+      ...changes.run,
+      ...(changes.fence !== undefined ? { fence: changes.fence } : {}),
+    };
+    const settle = (changes.settledIntents ?? []).map((id) => ({
+      DeleteRequest: { Key: { pk, sk: `${INTENT_SORT_PREFIX}${id}` } },
+    }));
+    if (changes.fence === undefined) {
+      await this.batchPut([...records, ...historyItems(changes.history, now), runItem]);
+    } else {
+      const fence = changes.fence;
+      await this.fenced(region, fence, () =>
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk, sk: RUN_SORT_KEY },
+            UpdateExpression: 'SET fence = :fence',
+            ConditionExpression: FENCE_CONDITION,
+            ExpressionAttributeValues: { ':fence': fence },
+          }),
+        ),
+      );
+      const limit = pLimit(PUT_CONCURRENCY);
+      await Promise.all(
+        records.map((Item) => limit(() => this.fenced(region, fence, () => this.putFenced(Item, fence)))),
+      );
+      await this.batchPut(historyItems(changes.history, now));
+      await this.fenced(region, fence, () =>
+        this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: runItem,
+            ConditionExpression: `(${FENCE_CONDITION}) AND (attribute_not_exists(lastRunAt) OR lastRunAt <= :lastRunAt)`,
+            ExpressionAttributeValues: { ':fence': fence, ':lastRunAt': changes.run.lastRunAt },
+          }),
+        ),
+      );
+    }
+    if (settle.length > 0) await batchWriteAll(this.doc, this.tableName, settle, this.batchOptions);
     return { instanceWrites: changes.instances.length };
+  }
+
+  private async putFenced(Item: Item, fence: number): Promise<unknown> {
+    return this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item,
+        ConditionExpression: FENCE_CONDITION,
+        ExpressionAttributeValues: { ':fence': fence },
+      }),
+    );
+  }
+
+  /** Run a conditional write; a failed condition becomes {@link FencedWriteError}. */
+  private async fenced(region: string, fence: number, write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      if (
+        error instanceof ConditionalCheckFailedException ||
+        (error as Error).name === 'ConditionalCheckFailedException'
+      ) {
+        throw new FencedWriteError(region, fence);
+      }
+      throw error;
+    }
   }
 
   /** The history of one instance, newest first (at most `limit` entries). */
@@ -110,22 +201,12 @@ export class DynamoInstanceStateStore implements InstanceStateStore {
   }
 
   private async batchPut(items: readonly Item[]): Promise<void> {
-    const chunks: Item[][] = [];
-    for (let i = 0; i < items.length; i += BATCH_SIZE) chunks.push(items.slice(i, i + BATCH_SIZE));
-    const inFlight = 4;
-    for (let i = 0; i < chunks.length; i += inFlight) {
-      await Promise.all(chunks.slice(i, i + inFlight).map((chunk) => this.writeChunk(chunk)));
-    }
-  }
-
-  private async writeChunk(chunk: readonly Item[]): Promise<void> {
-    let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; requests.length > 0; attempt += 1) {
-      if (attempt > MAX_UNPROCESSED_RETRIES) throw new StateWriteError(requests.length);
-      if (attempt > 0) await this.sleep(Math.min(2000, 50 * 2 ** (attempt - 1)));
-      const result = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
-      requests = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
-    }
+    await batchWriteAll(
+      this.doc,
+      this.tableName,
+      items.map((Item) => ({ PutRequest: { Item } })),
+      this.batchOptions,
+    );
   }
 }
 
@@ -147,6 +228,12 @@ export class InMemoryInstanceStateStore implements InstanceStateStore {
   readonly records = new Map<string, Map<string, InstanceStateRecord>>();
   readonly runs = new Map<string, RegionRunRecord>();
   readonly history: HistoryEntry[] = [];
+  /** Unsettled intents by region. */
+  readonly intents = new Map<string, ActionIntent[]>();
+  /** Fencing token last written per region. */
+  readonly fences = new Map<string, number>();
+  /** Fault injection: the next `saveRegion` calls throw this (one per entry), before writing anything. */
+  readonly failSaves: Error[] = [];
   /** Instance records written so far. */
   instanceWrites = 0;
   /** loadRegion calls so far. */
@@ -155,10 +242,35 @@ export class InMemoryInstanceStateStore implements InstanceStateStore {
   async loadRegion(region: string): Promise<RegionState> {
     this.loads += 1;
     const run = this.runs.get(region);
-    return { instances: new Map(this.records.get(region) ?? []), ...(run ? { run } : {}) };
+    const intents = this.intents.get(region) ?? [];
+    return {
+      instances: new Map(this.records.get(region) ?? []),
+      ...(run ? { run } : {}),
+      ...(intents.length > 0 ? { intents: [...intents] } : {}),
+    };
+  }
+
+  async recordIntent(region: string, intent: ActionIntent): Promise<void> {
+    this.intents.set(region, [...(this.intents.get(region) ?? []).filter((i) => i.id !== intent.id), intent]);
   }
 
   async saveRegion(region: string, changes: RegionStateChanges): Promise<{ instanceWrites: number }> {
+    const failure = this.failSaves.shift();
+    if (failure) throw failure;
+    const fence = this.fences.get(region);
+    const previous = this.runs.get(region);
+    if (
+      changes.fence !== undefined &&
+      ((fence !== undefined && fence > changes.fence) || (previous && previous.lastRunAt > changes.run.lastRunAt))
+    ) {
+      throw new FencedWriteError(region, changes.fence);
+    }
+    if (changes.fence !== undefined) this.fences.set(region, changes.fence);
+    const settled = new Set(changes.settledIntents ?? []);
+    this.intents.set(
+      region,
+      (this.intents.get(region) ?? []).filter((i) => !settled.has(i.id)),
+    );
     let records = this.records.get(region);
     if (!records) {
       records = new Map();

@@ -1,8 +1,9 @@
-import { BatchGetCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { KEY_PREFIX, TABLE_KEYS } from '../../contract';
 import type { DispatchDecision } from '../../core/dispatch/decision';
 import type { JobCompletion } from '../../core/dispatch/job-completion';
 import type { JobRecords, JobStore } from '../../core/dispatch/ports';
+import { batchGetAll } from './batch';
 import { expiresAt, queryAll } from './table';
 
 /** How long job decisions and outcomes are kept (DynamoDB TTL), days. */
@@ -72,25 +73,18 @@ export class DynamoJobStore implements JobStore {
     return items.map((item) => withoutKeys(item) as unknown as DispatchDecision);
   }
 
-  /** Outcomes of `jobIds` (those that have one), with BatchGetItem in groups of 100, retrying unprocessed keys. */
+  /** Outcomes of `jobIds` (those that have one), with BatchGetItem (`batchGetAll`: groups of 100, unprocessed keys retried,
+   * `BatchIncompleteError` when some stay unprocessed). */
   async outcomes(jobIds: readonly string[]): Promise<Map<string, NonNullable<JobRecords['outcome']>>> {
     const found = new Map<string, NonNullable<JobRecords['outcome']>>();
     const unique = [...new Set(jobIds)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((jobId) => ({
-        [TABLE_KEYS.partitionKey]: jobPartitionKey(jobId),
-        [TABLE_KEYS.sortKey]: JOB_SORT_KEYS.outcome,
-      }));
-      for (let attempt = 0; keys && keys.length > 0 && attempt < 5; attempt += 1) {
-        const response = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }),
-        );
-        for (const item of response.Responses?.[this.tableName] ?? []) {
-          const outcome = withoutKeys(item) as NonNullable<JobRecords['outcome']>;
-          found.set(outcome.jobId, outcome);
-        }
-        keys = response.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
-      }
+    const keys = unique.map((jobId) => ({
+      [TABLE_KEYS.partitionKey]: jobPartitionKey(jobId),
+      [TABLE_KEYS.sortKey]: JOB_SORT_KEYS.outcome,
+    }));
+    for (const item of await batchGetAll(this.doc, this.tableName, keys)) {
+      const outcome = withoutKeys(item) as NonNullable<JobRecords['outcome']>;
+      found.set(outcome.jobId, outcome);
     }
     return found;
   }

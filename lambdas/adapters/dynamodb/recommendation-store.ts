@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -14,6 +13,7 @@ import {
   RecommendationNotFoundError,
   type RecommendationStore,
 } from '../../core/rightsizing/recommendation-store';
+import { batchWriteAll, type WriteRequest } from './batch';
 import { expiresAt, queryAll } from './table';
 
 /** Recommendations expire (DynamoDB TTL) this long after their last update: instances that are gone drop out. */
@@ -78,7 +78,7 @@ export class DynamoDbRecommendationStore implements RecommendationStore {
     for (const region of new Set(recs.map((r) => r.region))) {
       existingMarkers.set(region, new Set((await this.pendingAutoResizes(region)).keys()));
     }
-    const requests: Record<string, unknown>[] = [];
+    const requests: WriteRequest[] = [];
     for (const rec of recs) {
       const ttl = expiresAt(new Date(rec.updatedAt), RECOMMENDATION_TTL_DAYS * 24 * 60);
       requests.push({ PutRequest: { Item: { pk: pk(rec.region), sk: rec.instanceId, ...rec, expiresAt: ttl } } });
@@ -99,18 +99,7 @@ export class DynamoDbRecommendationStore implements RecommendationStore {
         requests.push({ DeleteRequest: { Key: { pk: pk(rec.region), sk: pendingSk(rec.instanceId) } } });
       }
     }
-    for (let i = 0; i < requests.length; i += 25) {
-      let batch = requests.slice(i, i + 25);
-      for (let attempt = 0; batch.length > 0; attempt += 1) {
-        if (attempt >= 8)
-          throw new Error(`DynamoDB kept ${batch.length} rightsizing writes unprocessed after 8 attempts`);
-        const response = await this.doc.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: batch as never } }),
-        );
-        batch = (response.UnprocessedItems?.[this.tableName] ?? []) as Record<string, unknown>[];
-        if (batch.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      }
-    }
+    await batchWriteAll(this.doc, this.tableName, requests);
   }
 
   async get(region: string, instanceId: string): Promise<RightsizingRecommendation | undefined> {

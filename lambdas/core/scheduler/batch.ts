@@ -42,6 +42,8 @@ export interface BatchOutcome {
   readonly failed: Map<string, ActionFailure>;
   /** Number of API calls made, including the bisecting retries. */
   readonly calls: number;
+  /** Ids never sent because `proceed` said stop before their call (the run deadline). */
+  readonly skipped: string[];
 }
 
 /** The AWS error code of a thrown error (SDK v3 puts it in `name`; some errors carry `code` or `Code`). */
@@ -61,14 +63,17 @@ export function errorMessage(error: unknown): string {
 }
 
 /**
- * Run `call` over `ids` in chunks of at most `maxPerCall`, bisecting failed chunks.
- * Never throws: every id ends in `succeeded` or `failed`.
+ * Run `call` over `ids` in chunks of at most `maxPerCall`, bisecting failed chunks. `proceed` is asked before each
+ * chunk (not before the bisecting retries of a chunk already sent); when it says no, the chunk and the rest are
+ * `skipped`. Never throws: every id ends in `succeeded`, `failed` or `skipped`.
  */
 export async function runBatched(
   ids: readonly string[],
   call: (ids: string[]) => Promise<void>,
   maxPerCall: number = MAX_IDS_PER_CALL,
+  proceed: () => boolean = () => true,
 ): Promise<BatchOutcome> {
+  const skipped: string[] = [];
   const succeeded: string[] = [];
   const failed = new Map<string, ActionFailure>();
   let calls = 0;
@@ -91,7 +96,11 @@ export async function runBatched(
   };
 
   for (let i = 0; i < ids.length; i += maxPerCall) {
+    if (!proceed()) {
+      skipped.push(...ids.slice(i));
+      break;
+    }
     await attempt(ids.slice(i, i + maxPerCall));
   }
-  return { succeeded, failed, calls };
+  return { succeeded, failed, calls, skipped };
 }

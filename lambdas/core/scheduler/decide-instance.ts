@@ -244,7 +244,9 @@ export function decideInstance(input: DecideInput): Decision {
     } else if (schedule.carbonPolicy === 'pause-when-dirty') {
       const previous = stored?.pause ?? INITIAL_PAUSE_STATE;
       if (!threshold.usable) {
-        pause = INITIAL_PAUSE_STATE;
+        // The policy holds: the running phase goes on, with the time it began (a reset would let the next live
+        // reading pause an instance that started minutes ago). A carbon pause ends: the schedule decides alone.
+        pause = previous.paused ? INITIAL_PAUSE_STATE : previous;
         parts.push(`${carbonText}; pause-when-dirty holds: ${threshold.why}`);
       } else {
         const step = pausePolicyStep(

@@ -1,4 +1,4 @@
-import type { ExecutedDecision } from './execute-region';
+import type { ExecutedDecision } from './region-types';
 
 /**
  * Log level of a per-instance decision line. `info` for what someone may later ask about — an action (start, stop,

@@ -32,7 +32,6 @@ export {
   decideInstance,
   policyThreshold,
 } from './decide-instance';
-export { type ExecutedDecision, executeRegion, type RegionCalls, type RegionResult } from './execute-region';
 export { estimateImpact, type ImpactEstimate, type ImpactInput } from './impact';
 export { ASG_TAG, type Ec2StateName, type InstanceFacts, OVERRIDE_TAG, SCHEDULE_TAG } from './instance-facts';
 export type {
@@ -62,6 +61,14 @@ export type {
   SavingsIncrement,
   SavingsStore,
 } from './ports';
+export {
+  type ExecutedDecision,
+  type RegionCalls,
+  type RegionPhase,
+  RegionPhaseError,
+  type RegionResult,
+} from './region-types';
+export { runRegion } from './run-region';
 export { runScheduler, type SchedulerPorts, type SchedulerRunInput, type SchedulerRunResult } from './run-scheduler';
 export { type ScheduleEvaluator, scheduleEvaluator } from './schedule-evaluator';
 export { type RunTime, runTime } from './tick';

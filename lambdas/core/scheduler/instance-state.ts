@@ -56,10 +56,48 @@ export interface RegionRunRecord {
   readonly intensityHours: number;
 }
 
+/** One instance of an {@link ActionIntent}: the action about to be sent to EC2 and what to record if it took effect. */
+export interface IntendedAction {
+  readonly instanceId: string;
+  /** `stop` (with `hibernate`) or `start` (a resize's start included). */
+  readonly action: 'start' | 'stop';
+  readonly hibernate?: boolean;
+  readonly schedule: string;
+  /** Type the instance has when the action takes effect (the target type of a resize). */
+  readonly instanceType: string;
+  /** The decision's reason, as it would have been recorded. */
+  readonly reason: string;
+  /** `pause-when-dirty` state the decision would have stored. */
+  readonly pause?: PauseState;
+  readonly gCO2ePerKWh: number;
+  readonly carbonProvider: string;
+}
+
+/**
+ * What a run is about to do in a region, written before the first StartInstances/StopInstances call (item
+ * `INSTANCE#<region>` / `#intent#<at>`) and deleted with the run's state write. An intent still present at the
+ * next run means the state write failed or the run was killed after acting: the next run reconciles it with what
+ * EC2 reports (docs/scheduler.md, "Durability").
+ */
+export interface ActionIntent {
+  /** Sort key of the intent item (`#intent#<at>`). */
+  readonly id: string;
+  /** ISO-8601 `now` of the run that wrote it (the time its actions are recorded at). */
+  readonly at: string;
+  readonly tick: string;
+  /** The region's intensity integral of that run (gCO2e/kWh × h), for the stretches its stops open or its starts close. */
+  readonly intensityHours: number;
+  /** Fencing token of the run, when it had one. */
+  readonly fence?: number;
+  readonly actions: readonly IntendedAction[];
+}
+
 /** The state of one region as loaded at the start of a run (one Query). */
 export interface RegionState {
   readonly instances: ReadonlyMap<string, InstanceStateRecord>;
   readonly run?: RegionRunRecord;
+  /** Intents of earlier runs whose state write never happened (normally none). */
+  readonly intents?: readonly ActionIntent[];
 }
 
 /** One action in an instance's history (`HISTORY#<region>#<instanceId>` / `<at>#<action>`, kept 90 days). */

@@ -1,6 +1,6 @@
 import type { MetricName } from '../../contract';
-import type { ExecutedDecision, RegionResult } from './execute-region';
 import type { RunningTotals } from './ports';
+import type { ExecutedDecision, RegionResult } from './region-types';
 
 /** The catalogued metrics the scheduler emits (units come from lambdas/contract/metrics.ts). */
 export type SchedulerMetricName = Extract<
@@ -12,6 +12,7 @@ export type SchedulerMetricName = Extract<
   | 'CarbonAvoided'
   | 'ActionErrors'
   | 'ActionFailures'
+  | 'StateWriteFailures'
   | 'InvalidScheduleTags'
   | 'CostSavingsTotal'
   | 'CarbonAvoidedTotal'
@@ -43,6 +44,8 @@ function stateAfter(d: ExecutedDecision): 'running' | 'stopped' {
  *   `describe` when the region failed;
  * - `ActionFailures` {} (no dimension): the sum of the run's `ActionErrors` over every region and action, published
  *   on every real run (0 when nothing failed); the one metric the `ActionFailures` alarm reads;
+ * - `StateWriteFailures` {}: regions whose state write failed (phase `persist`), published on every real run (0 when
+ *   none); such a region still reports the actions it took (they happened), and is not counted in `ActionErrors`;
  * - `InvalidScheduleTags` {Region};
  * - `CostSavingsTotal` / `CarbonAvoidedTotal` {Period = Today | Month | Total}: the running totals after the run
  *   (UTC day and month), so the dashboard shows exact figures as single values.
@@ -56,9 +59,12 @@ export function schedulerMetrics(regions: readonly RegionResult[], runningTotals
     }
   }
   let actionFailures = 0;
+  let stateWriteFailures = 0;
   for (const r of regions) {
     const Region = r.region;
-    if (r.error) {
+    if (r.error && r.phase === 'persist') {
+      stateWriteFailures += 1;
+    } else if (r.error) {
       out.push({ name: 'ActionErrors', value: 1, dimensions: { Region, Action: 'describe' } });
       actionFailures += 1;
       continue;
@@ -85,5 +91,6 @@ export function schedulerMetrics(regions: readonly RegionResult[], runningTotals
     out.push({ name: 'InvalidScheduleTags', value: invalid, dimensions: { Region } });
   }
   out.push({ name: 'ActionFailures', value: actionFailures, dimensions: {} });
+  out.push({ name: 'StateWriteFailures', value: stateWriteFailures, dimensions: {} });
   return out;
 }

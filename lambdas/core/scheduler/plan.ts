@@ -4,10 +4,10 @@ import type { DesiredState } from '../schedule/types';
 import type { CarbonInput } from './carbon-input';
 import type { IntensityPoint } from './carbon-policy';
 import { type Decision, type DecisionConfig, decideInstance, policyThreshold } from './decide-instance';
-import type { ExecutedDecision } from './execute-region';
 import { estimateImpact, type ImpactEstimate } from './impact';
 import { type InstanceFacts, OVERRIDE_TAG, SCHEDULE_TAG } from './instance-facts';
 import type { SchedulerAction } from './instance-state';
+import type { ExecutedDecision } from './region-types';
 import { scheduleEvaluator } from './schedule-evaluator';
 
 /** One line of a plan (docs/scheduler.md): what the scheduler does with an instance and why. */
@@ -27,8 +27,11 @@ export interface PlanEntry {
     /** `live`, `cached`, `static` or `trace`. */
     readonly origin: string;
   };
-  /** After a real run: `ok` or `failed`; `planned` in a dry run; absent for `none`. */
-  readonly result?: 'ok' | 'failed' | 'planned';
+  /**
+   * After a real run: `ok` or `failed`, or `carried` when the run deadline came before the action was sent (the
+   * next tick decides again); `planned` in a dry run; absent for `none`.
+   */
+  readonly result?: 'ok' | 'failed' | 'planned' | 'carried';
   readonly error?: string;
   /** When `defer-start` holds a start: the planned start. */
   readonly plannedStartAt?: string;

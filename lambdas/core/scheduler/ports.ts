@@ -1,6 +1,6 @@
 import type { PendingResize, RecommendationStore } from '../rightsizing/recommendation-store';
 import type { InstanceFacts } from './instance-facts';
-import type { HistoryEntry, InstanceStateRecord, RegionRunRecord, RegionState } from './instance-state';
+import type { ActionIntent, HistoryEntry, InstanceStateRecord, RegionRunRecord, RegionState } from './instance-state';
 
 /**
  * The interfaces the scheduler core depends on; lambdas/adapters implement them (EC2, DynamoDB) and tests use the
@@ -36,6 +36,26 @@ export interface RegionStateChanges {
   readonly instances: readonly InstanceStateRecord[];
   readonly history: readonly HistoryEntry[];
   readonly run: RegionRunRecord;
+  /** Ids of intents this write settles (deleted after everything else is written). */
+  readonly settledIntents?: readonly string[];
+  /**
+   * Fencing token of the run (the lease's token). Every state item is written with it, on condition
+   * `attribute_not_exists(fence) OR fence <= :fence`; the run record also on `lastRunAt` not moving backwards.
+   */
+  readonly fence?: number;
+}
+
+/** A state write refused because a run with a newer fencing token (or a later `lastRunAt`) already wrote. */
+export class FencedWriteError extends Error {
+  constructor(
+    readonly region: string,
+    readonly fence: number | undefined,
+  ) {
+    super(
+      `state of ${region} was written by a newer run (fence ${fence ?? 'none'} is stale or lastRunAt would move back); nothing written`,
+    );
+    this.name = 'FencedWriteError';
+  }
 }
 
 /** Per-instance scheduler state (DynamoDB `INSTANCE#<region>` items). */
@@ -47,6 +67,8 @@ export interface InstanceStateStore {
    * @returns the number of instance records written
    */
   saveRegion(region: string, changes: RegionStateChanges, now: Date): Promise<{ instanceWrites: number }>;
+  /** Write an intent before acting (one item per call). */
+  recordIntent(region: string, intent: ActionIntent): Promise<void>;
 }
 
 /** Savings of one region added to a day's totals. */

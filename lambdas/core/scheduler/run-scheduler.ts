@@ -6,9 +6,10 @@ import type { ScheduleRegistry } from '../schedule';
 import { errorMessage } from './batch';
 import { carbonInputFromSourced } from './carbon-input';
 import type { DecisionConfig } from './decide-instance';
-import { type ExecutedDecision, executeRegion, type RegionPorts, type RegionResult } from './execute-region';
 import { type PlanEntry, type PlanTotals, planEntry, planTotals } from './plan';
 import type { Lease, RunningTotals, SavingsIncrement } from './ports';
+import type { ExecutedDecision, RegionPorts, RegionResult } from './region-types';
+import { runRegion } from './run-region';
 import { addSavings, NO_SAVINGS } from './savings';
 import { scheduleEvaluator } from './schedule-evaluator';
 
@@ -43,6 +44,11 @@ export interface SchedulerRunInput {
   readonly holder: string;
   /** How long the lease is held at most, seconds (≥ the Lambda timeout). */
   readonly leaseSeconds: number;
+  /**
+   * Epoch ms by which every region stops sending EC2 actions (e.g. the Lambda's deadline less a margin for the
+   * state write); what is left is reported `carried` and decided again at the next tick. Absent: no deadline.
+   */
+  readonly deadline?: number;
 }
 
 /** What a run did (the scheduler Lambda's return value). */
@@ -100,6 +106,7 @@ export async function runScheduler(input: SchedulerRunInput, ports: SchedulerPor
   const { now, tick, dryRun, config } = input;
   const base = { at: now.toISOString(), tick, dryRun };
   let leased = false;
+  let fence: number | undefined;
   if (!dryRun) {
     if (!ports.lease) throw new Error('runScheduler: a real run needs a lease port');
     const lease = await ports.lease.acquire(input.holder, now, input.leaseSeconds);
@@ -116,6 +123,9 @@ export async function runScheduler(input: SchedulerRunInput, ports: SchedulerPor
       };
     }
     leased = true;
+    // The lease's fencing token, when the lease gives one: every state write of the run is conditioned on it.
+    const token = (lease as { readonly token?: unknown }).token;
+    if (typeof token === 'number') fence = token;
   }
   try {
     const regions = [...config.managedRegions];
@@ -125,7 +135,7 @@ export async function runScheduler(input: SchedulerRunInput, ports: SchedulerPor
     const results = await Promise.all(
       regions.map((region) =>
         limit(() =>
-          executeRegion({
+          runRegion({
             region,
             tick,
             dryRun,
@@ -144,6 +154,8 @@ export async function runScheduler(input: SchedulerRunInput, ports: SchedulerPor
               : {}),
             ports,
             ...(ports.log ? { log: ports.log } : {}),
+            ...(fence !== undefined ? { fence } : {}),
+            ...(input.deadline !== undefined ? { deadline: input.deadline } : {}),
           }),
         ),
       ),

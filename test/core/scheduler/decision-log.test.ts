@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decisionLogLevel } from '../../../lambdas/core/scheduler/decision-log';
-import type { ExecutedDecision } from '../../../lambdas/core/scheduler/execute-region';
+import type { ExecutedDecision } from '../../../lambdas/core/scheduler/region-types';
 
 function decision(overrides: Partial<ExecutedDecision>): ExecutedDecision {
   return {
