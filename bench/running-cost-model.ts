@@ -288,6 +288,8 @@ export function customMetricSeries(shape: DeploymentShape): { total: number; byM
     ActionErrors: shape.managedRegions * SCHEDULER_ACTIONS,
     ActionFailures: 1,
     InvalidScheduleTags: shape.managedRegions,
+    StaleEventsSkipped: 1,
+    PriceFallbacks: shape.managedRegions,
     CostSavingsTotal: TOTAL_PERIODS.length,
     CarbonAvoidedTotal: TOTAL_PERIODS.length,
     DispatchedJobs: shape.workerRegions,

@@ -80,6 +80,9 @@ function reading(region: string, gCO2ePerKWh: number, observedAt: string): Carbo
 interface Setup {
   config?: Record<string, unknown>;
   carbon?: CarbonReading[];
+  /** The run's clock; default Monday 2026-03-02 09:00:00 UTC. */
+  clock?: () => Date;
+  logger?: Logger;
 }
 
 /** A handler on a fresh dynalite table, the real EC2 adapter (mocked client) and an in-memory carbon cache. */
@@ -101,8 +104,8 @@ async function setupHandler(options: Setup = {}) {
       { ...functionConfigEnv({ managedRegions: ['eu-central-1'], ...options.config }), TABLE_NAME: table.tableName },
       {
         doc: table.doc,
-        clock: fixedClock('2026-03-02T09:00:00Z'),
-        telemetry: { metrics, logger: new Logger({ logLevel: 'SILENT' }) },
+        clock: options.clock ?? fixedClock('2026-03-02T09:00:00Z'),
+        telemetry: { metrics, logger: options.logger ?? new Logger({ logLevel: 'SILENT' }) },
         ports: (config) => ({
           fleet: new Ec2Fleet(ec2ClientFactory({ maxAttempts: 1 })),
           carbon: carbonLookupFromStore(carbonStore, { maxCachedAgeSeconds: config.carbon.maxDataAgeMinutes * 60 }),
@@ -116,7 +119,7 @@ async function setupHandler(options: Setup = {}) {
   );
   const items = async () =>
     ((await table.doc.send(new ScanCommand({ TableName: table.tableName }))).Items ?? []) as Record<string, unknown>[];
-  return { handler, table, recorded, items };
+  return { handler, table, recorded, items, emf };
 }
 
 function describeReturns(...pages: ReturnType<typeof described>[][]) {
@@ -255,6 +258,7 @@ describe('Module: scheduler handler', () => {
       // Prepare: 20:00, schedule asks for hibernation
       const { handler } = await setupHandler({
         config: { schedules: [{ name: 'dev', periods: [{ begintime: '08:00', endtime: '18:00' }], hibernate: true }] },
+        clock: fixedClock('2026-03-02T20:00:10Z'),
       });
       describeReturns([
         described('i-h', { Schedule: 'dev' }, 'running', { HibernationOptions: { Configured: true } }),
@@ -273,13 +277,15 @@ describe('Module: scheduler handler', () => {
 
     it('takes no second action when the same tick runs twice', async () => {
       // Prepare: EC2 keeps reporting the instance stopped (the start is still in progress)
-      const { handler } = await setupHandler();
+      let clockAt = '2026-03-02T09:00:05Z';
+      const { handler } = await setupHandler({ clock: () => new Date(clockAt) });
       ec2Mock.on(DescribeInstancesCommand).resolves({
         Reservations: [{ Instances: [described('i-1', { Schedule: 'office-hours' }) as never] }],
       });
 
       // Act
       const first = await handler(SCHEDULED_EVENT);
+      clockAt = '2026-03-02T09:02:10Z';
       const second = await handler({ ...SCHEDULED_EVENT, id: 'redelivered', time: '2026-03-02T09:02:00Z' });
 
       // Assess
@@ -411,7 +417,13 @@ describe('Module: scheduler handler', () => {
 
       // Act & Assess
       await expect(handler({ dryrun: true })).rejects.toThrow(InvalidEventError);
-      await expect(handler({ at: '2026-03-02T09:00:00Z' })).rejects.toThrow(/only allowed with "dryRun": true/);
+      await expect(handler({ dryRun: false, confirmRealRun: true, at: '2026-03-02T09:00:00Z' })).rejects.toThrow(
+        /only allowed with "dryRun": true/,
+      );
+      // A console event must say what it is: {} or {"dryRun": false} alone would be a real run by accident
+      await expect(handler({})).rejects.toThrow(/a real run from the console needs/);
+      await expect(handler({ dryRun: false })).rejects.toThrow(/confirmRealRun/);
+      await expect(handler({ at: '2026-03-02T09:00:00Z' })).rejects.toThrow(InvalidEventError);
       await expect(handler({ dryRun: 'yes' })).rejects.toThrow(/dryRun/);
       expect(ec2Mock).not.toHaveReceivedAnyCommand();
     });
