@@ -289,6 +289,8 @@ export function customMetricSeries(shape: DeploymentShape): { total: number; byM
     ActionFailures: 1,
     StateWriteFailures: 1,
     InvalidScheduleTags: shape.managedRegions,
+    StaleEventsSkipped: 1,
+    PriceFallbacks: shape.managedRegions,
     CostSavingsTotal: TOTAL_PERIODS.length,
     CarbonAvoidedTotal: TOTAL_PERIODS.length,
     DispatchedJobs: shape.workerRegions,

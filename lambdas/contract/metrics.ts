@@ -59,6 +59,13 @@ export const METRICS = {
   CostSavingsTotal: { service: 'scheduler', unit: 'None', dimensions: ['Period'] },
   /** Running totals (gCO2e) read back from the table after each run. Dimensions: Period (Today, Month, Total). */
   CarbonAvoidedTotal: { service: 'scheduler', unit: 'None', dimensions: ['Period'] },
+  /**
+   * Scheduled deliveries skipped because their event `time` was older than one interval (a retry, a replay, a
+   * console paste; docs/run-safety.md). Dimensions: none.
+   */
+  StaleEventsSkipped: { service: 'scheduler', unit: 'Count', dimensions: [] },
+  /** Instance prices answered from the bundled snapshot because the Price List API failed. Dimensions: Region. */
+  PriceFallbacks: { service: 'scheduler', unit: 'Count', dimensions: ['Region'] },
   // Dispatch --------------------------------------------------------------------------------------------------------
   /** Jobs sent to a worker. Dimensions: Region (where the job runs). */
   DispatchedJobs: { service: 'dispatcher', unit: 'Count', dimensions: ['Region'] },

@@ -273,6 +273,18 @@ export class Observability extends Construct {
         limit: 200,
       }),
     });
+    // One run's decisions: the scheduler returns the first entries of its plan and points here for the rest; replace
+    // the tick with the run's `tick` (docs/run-safety.md, "Bounded output").
+    new QueryDefinition(this, 'SchedulerRunDecisions', {
+      queryDefinitionName: 'carbon-aware-scheduler/scheduler-run-decisions',
+      logGroups: [props.schedulerLogGroup],
+      queryString: new QueryString({
+        fields: ['@timestamp', 'tick', 'instanceId', 'region', 'schedule', 'action', 'result', 'reason', 'error'],
+        filterStatements: ["message = 'scheduler decision'", "tick = '2026-01-05T08:00:00.000Z'"],
+        sort: 'region asc',
+        limit: 10000,
+      }),
+    });
     new QueryDefinition(this, 'ErrorsLast24h', {
       queryDefinitionName: 'carbon-aware-scheduler/errors-last-24h',
       logGroups: props.functions.map(({ fn }) => fn.logGroup),

@@ -40,6 +40,11 @@ export interface ProductFunctionProps {
   readonly reservedConcurrentExecutions?: number;
   /** Retries of failed asynchronous invocations before the DLQ (0–2); default 2 (Lambda's default). */
   readonly asyncRetryAttempts?: number;
+  /**
+   * How long Lambda keeps an asynchronous event (queued, throttled or between retries) before it goes to the DLQ
+   * (60 s to 6 h); default 6 h (Lambda's default). Scheduled functions set one interval (docs/run-safety.md).
+   */
+  readonly maxEventAge?: Duration;
 }
 
 /**
@@ -106,6 +111,7 @@ export class ProductFunction extends Construct {
       deadLetterQueue: this.deadLetterQueue,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       retryAttempts: props.asyncRetryAttempts,
+      maxEventAge: props.maxEventAge,
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,

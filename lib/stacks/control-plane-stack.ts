@@ -96,9 +96,13 @@ export class ControlPlaneStack extends Stack {
     };
 
     // Carbon fetcher ------------------------------------------------------------------------------------------
+    // Run settings (docs/run-safety.md, "Lambda settings"): a fetch is idempotent and its cache-write failure asks
+    // for Lambda's retries, but an event older than one fetch interval is superseded by the next fetch.
     this.fetcher = make('CarbonFetcher', FUNCTIONS.carbonFetcher, 'fetches grid carbon intensity for every region', {
       timeout: Duration.seconds(60),
       memorySize: 512,
+      asyncRetryAttempts: 2,
+      maxEventAge: Duration.minutes(Math.max(1, props.fetchIntervalMinutes)),
     });
     if (props.providerSecrets.length > 0) {
       this.fetcher.addToRolePolicy(
@@ -111,26 +115,46 @@ export class ControlPlaneStack extends Stack {
     new events.Rule(this, 'CarbonFetchSchedule', {
       description: 'Triggers the carbon fetcher',
       schedule: events.Schedule.rate(Duration.minutes(props.fetchIntervalMinutes)),
-      targets: [new targets.LambdaFunction(this.fetcher.function, { retryAttempts: 2 })],
+      targets: [
+        new targets.LambdaFunction(this.fetcher.function, {
+          retryAttempts: 2,
+          maxEventAge: Duration.minutes(Math.max(1, props.fetchIntervalMinutes)),
+        }),
+      ],
     });
 
     // EC2 scheduler -------------------------------------------------------------------------------------------
+    // Run settings (docs/run-safety.md, "Lambda settings"): one run at a time, no retry of a run (the next tick is
+    // the retry, and it acts at its own clock), and no event older than one interval.
     this.scheduler = make('Scheduler', FUNCTIONS.scheduler, 'starts, stops and resizes EC2 instances tagged Schedule', {
       timeout: Duration.minutes(5),
       memorySize: 1024,
+      reservedConcurrentExecutions: 1,
+      asyncRetryAttempts: 0,
+      maxEventAge: Duration.minutes(Math.max(1, props.schedulingIntervalMinutes)),
     });
     this.grantEc2Scheduling(this.scheduler, props.managedRegions, props.ebsKmsKeyArns);
     new events.Rule(this, 'SchedulerSchedule', {
       description: 'Triggers the EC2 scheduler',
       schedule: events.Schedule.rate(Duration.minutes(props.schedulingIntervalMinutes)),
-      targets: [new targets.LambdaFunction(this.scheduler.function, { retryAttempts: 0 })],
+      targets: [
+        new targets.LambdaFunction(this.scheduler.function, {
+          retryAttempts: 0,
+          maxEventAge: Duration.minutes(Math.max(1, props.schedulingIntervalMinutes)),
+        }),
+      ],
     });
 
     // Rightsizer ----------------------------------------------------------------------------------------------
     if (props.rightsizingEnabled) {
+      // Run settings (docs/run-safety.md, "Lambda settings"): one daily analysis at a time; its writes are
+      // idempotent (one recommendation per instance), so Lambda's retries stay, within one hour of the trigger.
       this.rightsizer = make('Rightsizer', FUNCTIONS.rightsizer, 'recommends smaller or Graviton instance types', {
         timeout: Duration.minutes(10),
         memorySize: 1024,
+        reservedConcurrentExecutions: 1,
+        asyncRetryAttempts: 2,
+        maxEventAge: Duration.hours(1),
       });
       this.rightsizer.addToRolePolicy(
         new iam.PolicyStatement({
@@ -146,7 +170,9 @@ export class ControlPlaneStack extends Stack {
       new events.Rule(this, 'RightsizerSchedule', {
         description: 'Triggers the daily rightsizing analysis',
         schedule: events.Schedule.cron({ minute: '30', hour: '3' }),
-        targets: [new targets.LambdaFunction(this.rightsizer.function, { retryAttempts: 2 })],
+        targets: [
+          new targets.LambdaFunction(this.rightsizer.function, { retryAttempts: 2, maxEventAge: Duration.hours(1) }),
+        ],
       });
     }
 

@@ -80,6 +80,11 @@ function reading(region: string, gCO2ePerKWh: number, observedAt: string): Carbo
 interface Setup {
   config?: Record<string, unknown>;
   carbon?: CarbonReading[];
+  /** The run's clock; default Monday 2026-03-02 09:00:00 UTC. */
+  clock?: () => Date;
+  logger?: Logger;
+  /** Ports replacing the test defaults. */
+  ports?: Record<string, unknown>;
 }
 
 /** A handler on a fresh dynalite table, the real EC2 adapter (mocked client) and an in-memory carbon cache. */
@@ -101,8 +106,8 @@ async function setupHandler(options: Setup = {}) {
       { ...functionConfigEnv({ managedRegions: ['eu-central-1'], ...options.config }), TABLE_NAME: table.tableName },
       {
         doc: table.doc,
-        clock: fixedClock('2026-03-02T09:00:00Z'),
-        telemetry: { metrics, logger: new Logger({ logLevel: 'SILENT' }) },
+        clock: options.clock ?? fixedClock('2026-03-02T09:00:00Z'),
+        telemetry: { metrics, logger: options.logger ?? new Logger({ logLevel: 'SILENT' }) },
         ports: (config) => ({
           fleet: new Ec2Fleet(ec2ClientFactory({ maxAttempts: 1 })),
           carbon: carbonLookupFromStore(carbonStore, { maxCachedAgeSeconds: config.carbon.maxDataAgeMinutes * 60 }),
@@ -110,13 +115,14 @@ async function setupHandler(options: Setup = {}) {
           prices: staticPriceBook({ 'eu-central-1': { 'm5.large': 0.115 } }),
           prefetchPrices: undefined,
           rightsizing: undefined,
+          ...options.ports,
         }),
       },
     ),
   );
   const items = async () =>
     ((await table.doc.send(new ScanCommand({ TableName: table.tableName }))).Items ?? []) as Record<string, unknown>[];
-  return { handler, table, recorded, items };
+  return { handler, table, recorded, items, emf };
 }
 
 function describeReturns(...pages: ReturnType<typeof described>[][]) {
@@ -255,6 +261,7 @@ describe('Module: scheduler handler', () => {
       // Prepare: 20:00, schedule asks for hibernation
       const { handler } = await setupHandler({
         config: { schedules: [{ name: 'dev', periods: [{ begintime: '08:00', endtime: '18:00' }], hibernate: true }] },
+        clock: fixedClock('2026-03-02T20:00:10Z'),
       });
       describeReturns([
         described('i-h', { Schedule: 'dev' }, 'running', { HibernationOptions: { Configured: true } }),
@@ -273,13 +280,15 @@ describe('Module: scheduler handler', () => {
 
     it('takes no second action when the same tick runs twice', async () => {
       // Prepare: EC2 keeps reporting the instance stopped (the start is still in progress)
-      const { handler } = await setupHandler();
+      let clockAt = '2026-03-02T09:00:05Z';
+      const { handler } = await setupHandler({ clock: () => new Date(clockAt) });
       ec2Mock.on(DescribeInstancesCommand).resolves({
         Reservations: [{ Instances: [described('i-1', { Schedule: 'office-hours' }) as never] }],
       });
 
       // Act
       const first = await handler(SCHEDULED_EVENT);
+      clockAt = '2026-03-02T09:02:10Z';
       const second = await handler({ ...SCHEDULED_EVENT, id: 'redelivered', time: '2026-03-02T09:02:00Z' });
 
       // Assess
@@ -411,9 +420,302 @@ describe('Module: scheduler handler', () => {
 
       // Act & Assess
       await expect(handler({ dryrun: true })).rejects.toThrow(InvalidEventError);
-      await expect(handler({ at: '2026-03-02T09:00:00Z' })).rejects.toThrow(/only allowed with "dryRun": true/);
+      await expect(handler({ dryRun: false, confirmRealRun: true, at: '2026-03-02T09:00:00Z' })).rejects.toThrow(
+        /only allowed with "dryRun": true/,
+      );
+      // A console event must say what it is: {} or {"dryRun": false} alone would be a real run by accident
+      await expect(handler({})).rejects.toThrow(/a real run from the console needs/);
+      await expect(handler({ dryRun: false })).rejects.toThrow(/confirmRealRun/);
+      await expect(handler({ at: '2026-03-02T09:00:00Z' })).rejects.toThrow(InvalidEventError);
       await expect(handler({ dryRun: 'yes' })).rejects.toThrow(/dryRun/);
       expect(ec2Mock).not.toHaveReceivedAnyCommand();
     });
+  });
+
+  describe('Time, overlap and stale deliveries (docs/run-safety.md)', () => {
+    const at = (iso: string) => ({ ...SCHEDULED_EVENT, id: `event-${iso}`, time: iso });
+
+    it('forged time in range: acts at the clock (truncated to the minute), not at the event time', async () => {
+      const { handler } = await setupHandler({ clock: fixedClock('2026-03-02T12:00:40Z') });
+      describeReturns([described('i-1', { Schedule: 'office-hours' })]);
+
+      const result = await handler(at('2026-03-02T11:57:00Z'));
+
+      expect(result).toMatchObject({
+        status: 'completed',
+        at: '2026-03-02T12:00:00.000Z',
+        tick: '2026-03-02T12:00:00.000Z',
+      });
+      expect(ec2Mock).toHaveReceivedCommandWith(StartInstancesCommand, { InstanceIds: ['i-1'] });
+    });
+
+    it('forged time far in the future (Saturday): acts at the clock (Monday 09:00), never stops office hours', async () => {
+      const { handler } = await setupHandler();
+      describeReturns([
+        described('i-run', { Schedule: 'office-hours' }, 'running'),
+        described('i-stopped', { Schedule: 'office-hours' }),
+      ]);
+
+      const result = await handler(at('2026-03-07T12:00:00Z'));
+
+      expect(result.at).toBe('2026-03-02T09:00:00.000Z');
+      expect(ec2Mock).not.toHaveReceivedCommand(StopInstancesCommand);
+      expect(ec2Mock).toHaveReceivedCommandWith(StartInstancesCommand, { InstanceIds: ['i-stopped'] });
+    });
+
+    it('forged or replayed time far in the past: skipped as stale, StaleEventsSkipped = 1, nothing read or written', async () => {
+      const { handler, items, recorded } = await setupHandler();
+
+      const result = await handler(at('2026-02-28T03:00:00Z'));
+
+      // Monday 09:00 − Saturday 03:00 = 54 h = 194,400 s > one 5-minute interval
+      expect(result).toMatchObject({ status: 'skipped', at: '2026-03-02T09:00:00.000Z', planEntries: 0 });
+      expect(result.skippedReason).toContain('194400 s old');
+      expect(ec2Mock).not.toHaveReceivedAnyCommand();
+      expect(await items()).toEqual([]);
+      expect(recorded()).toEqual([{ name: 'StaleEventsSkipped', value: 1, dimensions: {} }]);
+    });
+
+    it('an event exactly one interval old still runs; one second more is stale', async () => {
+      const { handler } = await setupHandler({ clock: fixedClock('2026-03-02T09:05:00Z') });
+      ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+
+      const onTime = await handler(at('2026-03-02T09:00:00Z'));
+      const late = await handler(at('2026-03-02T08:59:59Z'));
+
+      expect([onTime.status, late.status]).toEqual(['completed', 'skipped']);
+    });
+
+    it('overlapping runs with event times 10 min apart, older first: the newer one is skipped by the renewed lease', async () => {
+      // Run A (event 09:00, clock 09:00) hangs in DescribeInstances for 10 minutes, renewing its lease every 50 s;
+      // run B (event 09:10) arrives at 09:10.
+      vi.useFakeTimers({ now: new Date('2026-03-02T09:00:00Z'), toFake: ['Date', 'setInterval', 'clearInterval'] });
+      try {
+        const { handler, table } = await setupHandler({ clock: () => new Date() });
+        let releaseA!: () => void;
+        const gate = new Promise<void>((resolve) => {
+          releaseA = resolve;
+        });
+        let aInside!: () => void;
+        const inside = new Promise<void>((resolve) => {
+          aInside = resolve;
+        });
+        ec2Mock.on(DescribeInstancesCommand).callsFake(async () => {
+          aInside();
+          await gate;
+          return { Reservations: [{ Instances: [described('i-1', { Schedule: 'office-hours' })] }] };
+        });
+
+        // A 15-minute Lambda timeout, so the run deadline (docs/run-safety.md) is not what stops A.
+        const fifteenMinutesFrom = Date.now() + 15 * 60_000;
+        const runA = handler(at('2026-03-02T09:00:00Z'), {
+          awsRequestId: 'run-a',
+          getRemainingTimeInMillis: () => fifteenMinutesFrom - Date.now(),
+        });
+        await inside;
+        for (let i = 0; i < 12; i += 1) await vi.advanceTimersByTimeAsync(50_000);
+        const b = await handler(at('2026-03-02T09:10:00Z'), { awsRequestId: 'run-b' });
+        releaseA();
+        const a = await runA;
+
+        expect(b.status).toBe('skipped');
+        expect(b.skippedReason).toContain('run-a');
+        expect(a.status).toBe('completed');
+        expect(ec2Mock).toHaveReceivedCommandTimes(StartInstancesCommand, 1);
+        const lease = (await table.doc.send(new ScanCommand({ TableName: table.tableName }))).Items?.find(
+          (item) => item.pk === 'LEASE',
+        );
+        expect(lease).toMatchObject({ holder: 'run-a', fencingToken: 1, leaseExpiresAt: 0 });
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it('overlapping runs with event times 10 min apart, newer first: the older delivery is stale and skipped', async () => {
+      let clockAt = '2026-03-02T09:10:05Z';
+      const { handler } = await setupHandler({ clock: () => new Date(clockAt) });
+      let releaseB!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        releaseB = resolve;
+      });
+      let bInside!: () => void;
+      const inside = new Promise<void>((resolve) => {
+        bInside = resolve;
+      });
+      ec2Mock.on(DescribeInstancesCommand).callsFake(async () => {
+        bInside();
+        await gate;
+        return { Reservations: [{ Instances: [described('i-1', { Schedule: 'office-hours' })] }] };
+      });
+
+      const runB = handler(at('2026-03-02T09:10:00Z'), { awsRequestId: 'run-b' });
+      await inside;
+      clockAt = '2026-03-02T09:11:00Z';
+      const a = await handler(at('2026-03-02T09:00:00Z'), { awsRequestId: 'run-a' });
+      releaseB();
+      const b = await runB;
+
+      expect(a.status).toBe('skipped');
+      expect(a.skippedReason).toContain('stale delivery');
+      expect(b.status).toBe('completed');
+      expect(ec2Mock).toHaveReceivedCommandTimes(DescribeInstancesCommand, 1);
+      expect(ec2Mock).toHaveReceivedCommandTimes(StartInstancesCommand, 1);
+    });
+
+    it('a retry of a timed-out run overlapping the next tick: the crashed lease lapsed, the retry is stale, the tick acts', async () => {
+      // Run A (event 09:00) took the lease at 09:00 and was killed at its timeout (no release, no renewal).
+      let clockAt = '2026-03-02T09:05:30Z';
+      const { handler, table } = await setupHandler({ clock: () => new Date(clockAt) });
+      const { DynamoLease, leaseTiming } = await import('../../lambdas/adapters/dynamodb/lease');
+      await new DynamoLease(table.doc, table.tableName).acquire(
+        'run-a',
+        new Date('2026-03-02T09:00:00Z'),
+        leaseTiming(5).ttlSeconds,
+      );
+      ec2Mock.on(DescribeInstancesCommand).resolves({
+        Reservations: [{ Instances: [described('i-1', { Schedule: 'office-hours' }) as never] }],
+      });
+
+      // Lambda's retry of A (same request id and event) and the 09:05 tick arrive together at 09:05:30
+      const [retry, tick] = await Promise.all([
+        handler(at('2026-03-02T09:00:00Z'), { awsRequestId: 'run-a' }),
+        handler(at('2026-03-02T09:05:00Z'), { awsRequestId: 'run-b' }),
+      ]);
+      clockAt = '2026-03-02T09:10:02Z';
+      const nextTick = await handler(at('2026-03-02T09:10:00Z'), { awsRequestId: 'run-c' });
+
+      // 09:05:30 − 09:00:00 = 330 s > 300 s: stale. A's lease (09:00 + 150 s = 09:02:30) had lapsed.
+      expect(retry).toMatchObject({ status: 'skipped' });
+      expect(retry.skippedReason).toContain('330 s old');
+      expect(tick.status).toBe('completed');
+      expect(nextTick.status).toBe('completed');
+      expect(ec2Mock).toHaveReceivedCommandTimes(StartInstancesCommand, 1);
+    });
+
+    it('a retry within the interval overlapping the next tick: only one of them acts', async () => {
+      const { handler } = await setupHandler({ clock: fixedClock('2026-03-02T09:04:50Z') });
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      ec2Mock.on(DescribeInstancesCommand).callsFake(async () => {
+        await gate;
+        return { Reservations: [{ Instances: [described('i-1', { Schedule: 'office-hours' })] }] };
+      });
+
+      const runs = Promise.all([
+        handler(at('2026-03-02T09:00:00Z'), { awsRequestId: 'run-a' }),
+        handler(at('2026-03-02T09:05:00Z'), { awsRequestId: 'run-b' }),
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      release();
+      const statuses = (await runs).map((r) => r.status).sort();
+
+      expect(statuses).toEqual(['completed', 'skipped']);
+      expect(ec2Mock).toHaveReceivedCommandTimes(DescribeInstancesCommand, 1);
+    });
+  });
+
+  describe('Logs and bounded output (docs/run-safety.md)', () => {
+    /** The JSON log lines Powertools printed (stdout and stderr). */
+    function captureLogs() {
+      const chunks: string[] = [];
+      const record = (chunk: unknown) => {
+        chunks.push(String(chunk));
+        return true;
+      };
+      vi.spyOn(process.stderr, 'write').mockImplementation(record);
+      return () =>
+        chunks
+          .join('')
+          .split('\n')
+          .filter((line) => line.startsWith('{') && !line.includes('"_aws"'))
+          .map((line) => JSON.parse(line) as Record<string, unknown>);
+    }
+
+    it('region failures, warnings and price fallbacks reach the log with their text, not under `message`', async () => {
+      const stderr = captureLogs();
+      const { handler, recorded, emf } = await setupHandler({
+        config: { managedRegions: ['eu-central-1', 'eu-west-1'] },
+        logger: new Logger({ serviceName: 'scheduler', logLevel: 'INFO' }),
+        ports: {
+          prefetchPrices: async () => ({
+            fetched: 0,
+            cached: 0,
+            fellBack: [
+              {
+                region: 'eu-central-1',
+                instanceType: 'm5.large',
+                reason: 'Price List API error: ThrottlingException: Rate exceeded',
+              },
+            ],
+          }),
+        },
+      });
+      ec2Mock.on(DescribeInstancesCommand).callsFake(async (_input, getClient) => {
+        const region = await getClient().config.region();
+        if (region === 'eu-west-1') {
+          throw Object.assign(new Error('You are not authorized to perform this operation.'), {
+            name: 'UnauthorizedOperation',
+          });
+        }
+        return { Reservations: [{ Instances: [described('i-1', { Schedule: 'office-hours' })] }] };
+      });
+
+      await handler(SCHEDULED_EVENT);
+
+      const logs = [
+        ...stderr(),
+        ...emf
+          .lines()
+          .filter((l) => l.startsWith('{') && !l.includes('"_aws"'))
+          .map((l) => JSON.parse(l) as Record<string, unknown>),
+      ];
+      const failed = logs.find((l) => l.message === 'scheduler region failed');
+      expect(failed).toMatchObject({
+        level: 'ERROR',
+        region: 'eu-west-1',
+        error: 'UnauthorizedOperation: You are not authorized to perform this operation.',
+      });
+      expect(logs.find((l) => l.message === 'price from the bundled snapshot')).toMatchObject({
+        level: 'WARN',
+        region: 'eu-central-1',
+        instanceType: 'm5.large',
+        detail: 'Price List API error: ThrottlingException: Rate exceeded',
+      });
+      expect(recorded().filter((m) => m.name === 'PriceFallbacks')).toEqual([
+        { name: 'PriceFallbacks', value: 1, dimensions: { Region: 'eu-central-1' } },
+      ]);
+    });
+
+    it('a 100,000-instance dry run returns under 1 MB: totals, counts per region and action, the first 100 entries, where the rest are', async () => {
+      const { InMemoryFleet } = await import('../../lambdas/adapters/ec2/in-memory-fleet');
+      const instances = Array.from({ length: 100_000 }, (_, i) => ({
+        instanceId: `i-${String(i).padStart(17, '0')}`,
+        region: 'eu-central-1',
+        instanceType: 'm5.large',
+        state: (i % 2 === 0 ? 'stopped' : 'running') as 'stopped' | 'running',
+        tags: { Schedule: i % 4 < 2 ? 'office-hours' : 'always-on' },
+        hibernationConfigured: false,
+      }));
+      const { handler } = await setupHandler({ ports: { fleet: new InMemoryFleet(instances) } });
+
+      const result = await handler({ dryRun: true });
+      const bytes = Buffer.byteLength(JSON.stringify(result));
+
+      // i % 4: 0 stopped office → start; 1 running office → none; 2 stopped always-on → start; 3 running → none
+      expect(bytes).toBeLessThan(1_000_000);
+      expect(result.planEntries).toBe(100_000);
+      expect(result.plan).toHaveLength(100);
+      expect(result.totals).toMatchObject({ instances: 100_000, start: 50_000, stop: 0 });
+      expect(result.countsByRegion).toEqual({
+        'eu-central-1': { start: 50_000, stop: 0, resize: 0, none: 50_000, failed: 0 },
+      });
+      expect(result.truncated).toEqual({
+        logMessage: 'scheduler decision',
+        tick: '2026-03-02T09:00:00.000Z',
+        query: 'carbon-aware-scheduler/scheduler-run-decisions',
+      });
+    }, 120_000);
   });
 });

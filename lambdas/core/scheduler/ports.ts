@@ -111,12 +111,36 @@ export interface LeaseHeld {
   readonly expiresAt: string;
 }
 
-/** The run lease: at most one scheduler run acts at a time. */
+/** The lease was taken: this run may act, and conditions its state writes on `token` (docs/run-safety.md). */
+export interface LeaseAcquired {
+  readonly acquired: true;
+  /**
+   * The fencing token: a number stored on the lease item that grows by one at every acquisition, so a later holder
+   * always has a larger token than an earlier one. State writes carry it and are refused when a larger one was
+   * written, so a run that lost its lease (paused, timed out, retried) cannot overwrite a newer run's records.
+   */
+  readonly token: number;
+  /** ISO-8601 expiry of this lease (renewals move it). */
+  readonly expiresAt: string;
+}
+
+/**
+ * The run lease: at most one scheduler run acts at a time. It is taken for less than one scheduling interval and
+ * renewed while the run lasts, so a crashed run blocks at most the next tick (docs/run-safety.md).
+ */
 export interface Lease {
-  /** Take the lease for `ttlSeconds` unless another holder's lease has not expired. */
-  acquire(holder: string, now: Date, ttlSeconds: number): Promise<{ readonly acquired: true } | LeaseHeld>;
-  /** Give the lease back (only if `holder` still holds it). */
-  release(holder: string): Promise<void>;
+  /**
+   * Take the lease for `ttlSeconds` from `now` (the clock, never an event's time) unless another holder's lease has
+   * not expired. Every success returns a new, larger fencing token, also for the same holder.
+   */
+  acquire(holder: string, now: Date, ttlSeconds: number): Promise<LeaseAcquired | LeaseHeld>;
+  /**
+   * Extend the lease of `holder` with `token` to `now + ttlSeconds`.
+   * @returns false when the lease is no longer this holder's (another run took it after it expired)
+   */
+  renew?(holder: string, token: number, now: Date, ttlSeconds: number): Promise<boolean>;
+  /** Give the lease back, only if `holder` (and, when given, `token`) still holds it; the token is kept. */
+  release(holder: string, token?: number): Promise<void>;
 }
 
 /** A pending `auto` rightsizing of a stopped instance (from the rightsizing recommendation store). */

@@ -123,9 +123,8 @@ export async function runScheduler(input: SchedulerRunInput, ports: SchedulerPor
       };
     }
     leased = true;
-    // The lease's fencing token, when the lease gives one: every state write of the run is conditioned on it.
-    const token = (lease as { readonly token?: unknown }).token;
-    if (typeof token === 'number') fence = token;
+    // The lease's fencing token: every state write of the run is conditioned on it.
+    fence = lease.token;
   }
   try {
     const regions = [...config.managedRegions];
@@ -184,7 +183,7 @@ export async function runScheduler(input: SchedulerRunInput, ports: SchedulerPor
   } finally {
     if (leased) {
       try {
-        await ports.lease!.release(input.holder);
+        await ports.lease!.release(input.holder, fence);
       } catch {
         // The lease expires by itself (leaseSeconds).
       }

@@ -77,9 +77,9 @@ function faultyDoc() {
 /** A lease that hands out increasing fencing tokens, as the DynamoDB lease does. */
 class TokenLease implements Lease {
   token = 0;
-  async acquire(): Promise<{ readonly acquired: true; readonly token: number }> {
+  async acquire(): Promise<{ readonly acquired: true; readonly token: number; readonly expiresAt: string }> {
     this.token += 1;
-    return { acquired: true, token: this.token };
+    return { acquired: true, token: this.token, expiresAt: '2100-01-01T00:00:00.000Z' };
   }
   async release(): Promise<void> {}
 }
