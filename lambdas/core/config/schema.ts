@@ -49,12 +49,38 @@ const arnOf = (service: string) =>
     if (problem) ctx.addIssue({ code: 'custom', input: value, message: problem });
   });
 
-/** A Secrets Manager secret name, or its ARN (which must be in the `aws` partition). */
+/**
+ * Characters Secrets Manager allows in a secret name (letters, digits and `/_+=.@-`, at most 512). Wildcards `*` and
+ * `?` are not among them: the fetcher's read permission is built from the name, and a wildcard would widen it to
+ * other secrets (docs/security.md).
+ */
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+
+/** Why a configured secret name or ARN is refused, or undefined when it names exactly one secret. */
+export function secretNameProblem(value: string): string | undefined {
+  if (/[*?]/.test(value)) {
+    return `${JSON.stringify(value)} contains a wildcard (* or ?); name exactly one secret, the fetcher may read only the secrets named`;
+  }
+  if (value.startsWith('arn:')) {
+    const problem = arnProblem(value, 'secretsmanager');
+    if (problem) return problem;
+    if (!/^arn:aws:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/.test(value)) {
+      return `${JSON.stringify(value)} is not a secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>)`;
+    }
+    return undefined;
+  }
+  if (!SECRET_NAME.test(value)) {
+    return `${JSON.stringify(value)} is not a Secrets Manager secret name (1 to 512 letters, digits and / _ + = . @ -)`;
+  }
+  return undefined;
+}
+
+/** A Secrets Manager secret name, or its ARN (in the `aws` partition); never a wildcard. */
 const secretNameOrArn = z
   .string()
   .min(1)
   .superRefine((value, ctx) => {
-    const problem = value.startsWith('arn:') ? arnProblem(value, 'secretsmanager') : undefined;
+    const problem = secretNameProblem(value);
     if (problem) ctx.addIssue({ code: 'custom', input: value, message: problem });
   });
 
