@@ -201,6 +201,12 @@ export const rightsizingConfigSchema = z
     minCoveragePercent: z.number().min(1).max(100).default(80),
     /** Mode for scheduled instances without a `Rightsize` tag. */
     defaultMode: z.enum(['recommend', 'auto', 'off']).default('recommend'),
+    /**
+     * Honour `Rightsize=auto` tags: the scheduler may change the type of an instance so tagged (a smaller size of
+     * the same family and architecture). Off by default: without it (and without `defaultMode: "auto"` or a period
+     * with `instanceType`) no role holds ec2:ModifyInstanceAttribute (docs/security.md).
+     */
+    allowAutoResize: z.boolean().default(false),
   })
   .strict();
 
@@ -307,4 +313,37 @@ export interface Config extends Omit<ParsedConfig, 'managedRegions' | 'hysteresi
   readonly pueFor: (region: string) => number;
   /** Every region the product reads carbon data for: managed ∪ worker ∪ dispatch regions ∪ home, sorted. */
   readonly carbonRegions: string[];
+}
+
+/**
+ * Which instances the scheduler may change the type of, decided by the configuration alone (docs/security.md):
+ * - `none`: no role holds ec2:ModifyInstanceAttribute (the default configuration);
+ * - `rightsize-tagged`: only instances tagged `Rightsize=auto` (`rightsizing.allowAutoResize: true`);
+ * - `schedule-tagged`: instances with the schedule tag (`rightsizing.defaultMode: "auto"`, under which untagged
+ *   instances are auto, or a schedule period with `instanceType`).
+ * Auto resizes need `rightsizing.enabled` (the rightsizer writes the pending markers); period types do not.
+ */
+export type ResizeScope = 'none' | 'rightsize-tagged' | 'schedule-tagged';
+
+/** Whether any schedule definition has a period with an `instanceType` (any spelling the parser accepts). */
+function schedulesResize(schedules: readonly unknown[]): boolean {
+  const visit = (value: unknown): boolean => {
+    if (Array.isArray(value)) return value.some(visit);
+    if (!value || typeof value !== 'object') return false;
+    return Object.entries(value).some(
+      ([key, field]) =>
+        (key.toLowerCase() === 'instancetype' && typeof field === 'string' && field.trim() !== '') || visit(field),
+    );
+  };
+  return schedules.some(visit);
+}
+
+/** The {@link ResizeScope} of a parsed configuration. */
+export function resizeScope(config: Pick<ParsedConfig, 'rightsizing' | 'schedules'>): ResizeScope {
+  const auto = config.rightsizing.enabled;
+  if (schedulesResize(config.schedules) || (auto && config.rightsizing.defaultMode === 'auto')) {
+    return 'schedule-tagged';
+  }
+  if (auto && config.rightsizing.allowAutoResize) return 'rightsize-tagged';
+  return 'none';
 }

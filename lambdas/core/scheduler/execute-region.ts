@@ -1,12 +1,13 @@
 import pLimit from 'p-limit';
 import type { PriceBook } from '../accounting/price-book';
+import { autoResizeRefusal } from '../rightsizing/apply-trust';
 import type { ScheduleRegistry } from '../schedule';
 import type { StoredState } from '../schedule/types';
 import { type ActionFailure, errorCode, errorMessage, REGION_WIDE_ERROR_CODES, runBatched } from './batch';
 import type { CarbonInput } from './carbon-input';
 import type { IntensityPoint } from './carbon-policy';
 import { type Decision, type DecisionConfig, decideInstance } from './decide-instance';
-import { SCHEDULE_TAG } from './instance-facts';
+import { type InstanceFacts, SCHEDULE_TAG } from './instance-facts';
 import type { HistoryEntry, InstanceStateRecord, RegionState } from './instance-state';
 import { recordChanged } from './instance-state';
 import type {
@@ -119,6 +120,7 @@ export async function executeRegion(input: RegionRunInput): Promise<RegionResult
       }
     }
     const facts = new Map(described.instances.map((i) => [i.instanceId, i]));
+    pending = await screenPendingResizes(input, pending, facts, warnings);
     let forecast: readonly IntensityPoint[] | undefined;
     const needsForecast = described.instances.some((i) => {
       const tag = i.tags[SCHEDULE_TAG];
@@ -503,6 +505,42 @@ async function act(
     outcomes.set(id, outcome);
   }
   return outcomes;
+}
+
+/**
+ * The pending automatic resizes that may be applied now (`autoResizeRefusal`, docs/security.md); the marker of an
+ * instance that is no longer eligible is removed (outside dry runs), with the reason, so it is never applied later.
+ */
+async function screenPendingResizes(
+  input: RegionRunInput,
+  pending: ReadonlyMap<string, PendingResize>,
+  facts: ReadonlyMap<string, InstanceFacts>,
+  warnings: string[],
+): Promise<ReadonlyMap<string, PendingResize>> {
+  if (pending.size === 0) return pending;
+  const policy = {
+    defaultMode: input.config.rightsizing?.defaultMode ?? 'off',
+    allowAutoResize: input.config.rightsizing?.allowAutoResize ?? false,
+  } as const;
+  const kept = new Map<string, PendingResize>();
+  for (const [id, resize] of pending) {
+    const instance = facts.get(id);
+    if (!instance) continue;
+    const refusal = autoResizeRefusal(instance.tags, instance.instanceType, resize, policy);
+    if (refusal === undefined) {
+      kept.set(id, resize);
+      continue;
+    }
+    warnings.push(`${id}: pending resize to ${resize.targetInstanceType} not applied: ${refusal}`);
+    if (!input.dryRun) {
+      try {
+        await input.ports.rightsizing?.markReverted(input.region, id, input.evaluator.now, `not applied: ${refusal}`);
+      } catch {
+        // The marker stays; it is screened again (and refused again) at the next run.
+      }
+    }
+  }
+  return kept;
 }
 
 async function markReverted(input: RegionRunInput, d: Decision, now: Date, reason: string): Promise<void> {
