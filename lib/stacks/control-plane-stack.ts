@@ -24,6 +24,7 @@ import { Observability } from '../constructs/observability';
 import { ProductFunction } from '../constructs/product-function';
 import { StateTable } from '../constructs/state-table';
 import { ec2SchedulingStatements } from '../iam/ec2-scheduling';
+import { tableAccessStatements } from '../iam/table-access';
 import { lambdaEntry } from '../paths';
 
 /** Everything the control plane needs from the validated configuration, already derived. */
@@ -95,7 +96,8 @@ export class ControlPlaneStack extends Stack {
         ...extra,
         environment: { ...environment, ...extra.environment },
       });
-      this.table.table.grantReadWriteData(fn.function);
+      // Only the actions its code uses, on the partitions it owns (lib/iam/table-access.ts).
+      for (const statement of tableAccessStatements(name, this.table.table.tableArn)) fn.addToRolePolicy(statement);
       this.functions.push(fn);
       return fn;
     };

@@ -1,4 +1,5 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import pLimit from 'p-limit';
 import { KEY_PREFIX } from '../../contract';
 import type {
   HistoryEntry,
@@ -14,7 +15,9 @@ import { expiresAt, queryAll } from './table';
  * - `INSTANCE#<region>` / `<instanceId>`: one {@link InstanceStateRecord} per instance (no TTL);
  * - `INSTANCE#<region>` / `#run`: the region's {@link RegionRunRecord} (`#` sorts before instance ids);
  * - `HISTORY#<region>#<instanceId>` / `<at>#<action>`: one {@link HistoryEntry} per action, TTL 90 days.
- * A region is loaded with one (paginated) Query; only changed records are written, with BatchWriteItem.
+ * A region is loaded with one (paginated) Query; only changed records are written, with BatchWriteItem. History is
+ * append-only: each entry is its own PutItem with `attribute_not_exists(pk)`, so the scheduler's role needs (and
+ * holds) no BatchWriteItem, UpdateItem or DeleteItem on `HISTORY#` keys (docs/security.md).
  */
 
 /** Sort key of the region's run record. */
@@ -23,6 +26,8 @@ export const RUN_SORT_KEY = '#run';
 export const HISTORY_RETENTION_DAYS = 90;
 /** BatchWriteItem accepts at most 25 requests. */
 const BATCH_SIZE = 25;
+/** History PutItem calls in flight at once. */
+const HISTORY_WRITE_CONCURRENCY = 8;
 /** Retries of unprocessed items (throttled writes) before giving up. */
 const MAX_UNPROCESSED_RETRIES = 8;
 
@@ -88,10 +93,9 @@ export class DynamoInstanceStateStore implements InstanceStateStore {
         kind: 'instance-state',
         ...record,
       })),
-      ...historyItems(changes.history, now),
       { pk: instancePartitionKey(region), sk: RUN_SORT_KEY, kind: 'region-run', ...changes.run },
     ];
-    await this.batchPut(items);
+    await Promise.all([this.batchPut(items), this.appendHistory(historyItems(changes.history, now))]);
     return { instanceWrites: changes.instances.length };
   }
 
@@ -107,6 +111,24 @@ export class DynamoInstanceStateStore implements InstanceStateStore {
       }),
     );
     return (page.Items ?? []).map((item) => stripKeys(item) as unknown as HistoryEntry);
+  }
+
+  /** One conditional PutItem per entry; an entry already written (a retried run) is left as it is. */
+  private async appendHistory(items: readonly Item[]): Promise<void> {
+    const limit = pLimit(HISTORY_WRITE_CONCURRENCY);
+    await Promise.all(
+      items.map((Item) =>
+        limit(async () => {
+          try {
+            await this.doc.send(
+              new PutCommand({ TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' }),
+            );
+          } catch (error) {
+            if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+          }
+        }),
+      ),
+    );
   }
 
   private async batchPut(items: readonly Item[]): Promise<void> {
