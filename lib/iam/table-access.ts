@@ -62,13 +62,17 @@ export const TABLE_ACCESS: Readonly<Record<string, readonly KeyAccess[]>> = {
       ],
     },
   ],
-  // Carbon lookups; DynamoJobStore: conditional PutItem of the decision and its day-index copy, Query of a job.
+  // Carbon lookups; DynamoJobStore: the claim of the job id (conditional PutItem, UpdateItem to deferred and back,
+  // DeleteItem to give it back when nothing ran), the decision and its day-index copy (PutItem), Query of a job.
   [FUNCTIONS.dispatcher]: [
     READ_CARBON,
-    { prefix: KEY_PREFIX.job, actions: ['dynamodb:Query', 'dynamodb:PutItem'] },
+    {
+      prefix: KEY_PREFIX.job,
+      actions: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    },
     { prefix: KEY_PREFIX.jobDay, actions: ['dynamodb:PutItem'] },
   ],
-  // DynamoJobStore: Query of the job, conditional PutItem of its outcome.
+  // DynamoJobStore: Query of the job (consistent), conditional PutItem of its first outcome.
   [FUNCTIONS.outcomeRecorder]: [{ prefix: KEY_PREFIX.job, actions: ['dynamodb:Query', 'dynamodb:PutItem'] }],
 };
 

@@ -48,7 +48,7 @@ describe('Module: DynamoDB least privilege (dynamodb:LeadingKeys per function)',
   it('the dispatcher: carbon read-only, its job decisions and their day index', () => {
     expect(tableAccess('dispatcher')).toEqual({
       'dynamodb:BatchGetItem dynamodb:Query': 'CARBON#*',
-      'dynamodb:PutItem dynamodb:Query': 'JOB#*',
+      'dynamodb:DeleteItem dynamodb:PutItem dynamodb:Query dynamodb:UpdateItem': 'JOB#*',
       'dynamodb:PutItem': 'JOBS#*',
     });
   });
