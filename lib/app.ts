@@ -1,7 +1,8 @@
 import { type App, Aspects, type Environment } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { Config } from '../lambdas/core/config/schema';
+import { SCHEDULE_TAG } from '../lambdas/contract';
+import { type Config, resizeScope } from '../lambdas/core/config/schema';
 import { writeFunctionConfig } from './function-config';
 import { controlPlaneStackName, workerStackName } from './naming';
 import { ControlPlaneStack } from './stacks/control-plane-stack';
@@ -44,6 +45,8 @@ export function addProductStacks(
     providerSecrets: Object.values(config.carbon.secrets).filter((s): s is string => typeof s === 'string'),
     ebsKmsKeyArns: config.ebsKmsKeyArns,
     rightsizingEnabled: config.rightsizing.enabled,
+    resizeScope: resizeScope(config),
+    scheduleTagKey: SCHEDULE_TAG,
     carbonRegions: config.carbonRegions.map((region) => ({
       region,
       thresholdGCO2ePerKWh: config.thresholdFor(region),

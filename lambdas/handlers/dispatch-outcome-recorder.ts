@@ -6,7 +6,7 @@ import { publishMetrics } from '../adapters/metrics/publish';
 import { DISPATCH_EVENT_SOURCE, JOB_COMPLETED_DETAIL_TYPE, TABLE_NAME_ENV } from '../contract';
 import { type Clock, systemClock } from '../core/clock';
 import type { Config } from '../core/config/schema';
-import { type JobCompletion, jobCompletionSchema } from '../core/dispatch/job-completion';
+import { completionRefusal, type JobCompletion, jobCompletionSchema } from '../core/dispatch/job-completion';
 import type { JobStore } from '../core/dispatch/ports';
 import { type Environment, requiredVariable } from './shared/environment';
 import { isEventBridgeEvent, parseEvent, parseEventBridgeEvent } from './shared/events';
@@ -55,6 +55,16 @@ export interface RecorderResponse {
   readonly recorded: boolean;
   readonly dryRun: boolean;
   readonly outcome?: JobCompletion;
+  /** Why the outcome was not recorded (a forged, misplaced or repeated report). */
+  readonly refused?: string;
+}
+
+/** An outcome that cannot be accepted yet (no dispatch decision): thrown so Lambda retries the event. */
+export class OutcomeNotAcceptedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutcomeNotAcceptedError';
+  }
 }
 
 /** What the recorder is wired with. */
@@ -106,8 +116,27 @@ export function createDispatchOutcomeRecorderHandler(
     if (parsed.dryRun || wired.config.dryRun || !outcome) {
       return { recorded: false, dryRun: true, ...(outcome ? { outcome } : {}) };
     }
+    // Accept only an outcome of a dispatched job from its region, once (docs/security.md, "Jobs").
+    const records = await wired.store.getJob(outcome.jobId);
+    if (!records.decision) {
+      // The worker may report before the dispatcher's decision write lands: retried (async retries, then the
+      // dead-letter queue, where a forged completion for a job that never existed ends up, alarmed).
+      throw new OutcomeNotAcceptedError(`job ${outcome.jobId} has no dispatch decision (yet); not recorded`);
+    }
+    const refusal = completionRefusal(outcome, records.decision, records.outcome !== undefined);
+    if (refusal) {
+      logger.warn('job outcome refused', { jobId: outcome.jobId, reason: refusal });
+      return { recorded: false, dryRun: false, outcome, refused: refusal };
+    }
     try {
-      await wired.store.putOutcome(outcome, wired.clock());
+      const first = wired.store.putFirstOutcome
+        ? await wired.store.putFirstOutcome(outcome, wired.clock())
+        : (await wired.store.putOutcome(outcome, wired.clock()), true);
+      if (!first) {
+        const reason = `job ${outcome.jobId} already has an outcome`;
+        logger.warn('job outcome refused', { jobId: outcome.jobId, reason });
+        return { recorded: false, dryRun: false, outcome, refused: reason };
+      }
     } catch (error) {
       logger.error('the job outcome could not be recorded; the event will be retried', {
         jobId: outcome.jobId,

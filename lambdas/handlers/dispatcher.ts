@@ -25,7 +25,12 @@ import { type Clock, systemClock } from '../core/clock';
 import type { Config } from '../core/config/schema';
 import { DispatchValidationError } from '../core/dispatch/candidate-regions';
 import type { DispatchDecision } from '../core/dispatch/decision';
-import { type DispatchDependencies, DispatchFailedError, dispatchJob } from '../core/dispatch/dispatch-job';
+import {
+  type DispatchDependencies,
+  DispatchFailedError,
+  dispatchJob,
+  JobReplayedError,
+} from '../core/dispatch/dispatch-job';
 import { type DispatchRequest, dispatchRequestSchema } from '../core/dispatch/job-request';
 import type { DispatchSettings } from '../core/dispatch/plan-dispatch';
 import { type Environment, parseWorkerFunctions, requiredVariable } from './shared/environment';
@@ -198,6 +203,10 @@ export function createDispatcherHandler(
       ({ decision, recorded, recordError } = result);
     } catch (error) {
       if (error instanceof DispatchValidationError) throw new InvalidEventError(error.message);
+      if (error instanceof JobReplayedError) {
+        logger.warn('job request refused: its job id was already claimed', { jobId: error.jobId });
+        throw new InvalidEventError(error.message);
+      }
       if (!(error instanceof DispatchFailedError)) throw error;
       decision = error.decision;
       recorded = error.recorded;

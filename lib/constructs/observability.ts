@@ -1,14 +1,12 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { QueryDefinition, QueryString } from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { TOTAL_PERIODS } from '../../lambdas/contract';
+import { alarmTopic } from './alarm-topic';
 import type { ProductFunction } from './product-function';
 import { graph, markdown, productMetric, searchMetric, singleValue } from './widgets';
 
@@ -298,36 +296,8 @@ export class Observability extends Construct {
   }
 }
 
-/**
- * The alarm topic: encrypted with a customer-managed KMS key (rotated yearly) whose policy lets CloudWatch alarms
- * publish (alarms cannot use the AWS managed `alias/aws/sns` key, whose policy does not admit
- * cloudwatch.amazonaws.com), HTTPS-only, with the configured e-mail subscriptions.
- * Exported for worker stacks, whose dead-letter alarms need a topic in their own region.
- */
-export function alarmTopic(scope: Construct, emails: readonly string[]): sns.Topic {
-  const key = new kms.Key(scope, 'AlarmTopicKey', {
-    description: 'Encrypts the carbon-aware-scheduler alarm topic',
-    enableKeyRotation: true,
-    removalPolicy: RemovalPolicy.DESTROY,
-    pendingWindow: Duration.days(7),
-  });
-  key.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'AllowCloudWatchAlarmsToPublish',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } },
-    }),
-  );
-  const topic = new sns.Topic(scope, 'AlarmTopic', {
-    displayName: 'carbon-aware-scheduler alarms',
-    masterKey: key,
-    enforceSSL: true,
-  });
-  for (const email of emails) topic.addSubscription(new subscriptions.EmailSubscription(email));
-  return topic;
-}
+/** The alarm topic moved to its own file; re-exported for the stacks that import it from here. */
+export { alarmTopic } from './alarm-topic';
 
 function pascal(region: string): string {
   return region

@@ -15,14 +15,16 @@ import {
   JOB_COMPLETED_DETAIL_TYPE,
   JOB_REQUESTED_DETAIL_TYPE,
   PRODUCT,
-  SCHEDULE_TAG,
   TABLE_NAME_ENV,
   WORKER_FUNCTION_NAME,
   WORKER_FUNCTIONS_ENV,
 } from '../../lambdas/contract';
+import type { ResizeScope } from '../../lambdas/core/config/schema';
 import { Observability } from '../constructs/observability';
 import { ProductFunction } from '../constructs/product-function';
 import { StateTable } from '../constructs/state-table';
+import { ec2SchedulingStatements } from '../iam/ec2-scheduling';
+import { tableAccessStatements } from '../iam/table-access';
 import { lambdaEntry } from '../paths';
 
 /** Everything the control plane needs from the validated configuration, already derived. */
@@ -43,6 +45,10 @@ export interface ControlPlaneStackProps extends StackProps {
   /** KMS keys of customer-managed EBS encryption (scheduler gets kms:CreateGrant to start such instances). */
   readonly ebsKmsKeyArns: readonly string[];
   readonly rightsizingEnabled: boolean;
+  /** Which instances the scheduler may change the type of (`resizeScope` of the configuration). */
+  readonly resizeScope: ResizeScope;
+  /** The tag key that puts an instance under this deployment's management (IAM conditions use it). */
+  readonly scheduleTagKey: string;
   /** Regions graphed on the dashboard and watched for stale data, with their thresholds in gCO2e/kWh. */
   readonly carbonRegions: readonly { region: string; thresholdGCO2ePerKWh: number }[];
   readonly maxDataAgeMinutes: number;
@@ -90,7 +96,8 @@ export class ControlPlaneStack extends Stack {
         ...extra,
         environment: { ...environment, ...extra.environment },
       });
-      this.table.table.grantReadWriteData(fn.function);
+      // Only the actions its code uses, on the partitions it owns (lib/iam/table-access.ts).
+      for (const statement of tableAccessStatements(name, this.table.table.tableArn)) fn.addToRolePolicy(statement);
       this.functions.push(fn);
       return fn;
     };
@@ -133,7 +140,7 @@ export class ControlPlaneStack extends Stack {
       asyncRetryAttempts: 0,
       maxEventAge: Duration.minutes(Math.max(1, props.schedulingIntervalMinutes)),
     });
-    this.grantEc2Scheduling(this.scheduler, props.managedRegions, props.ebsKmsKeyArns);
+    this.grantEc2Scheduling(this.scheduler, props);
     new events.Rule(this, 'SchedulerSchedule', {
       description: 'Triggers the EC2 scheduler',
       schedule: events.Schedule.rate(Duration.minutes(props.schedulingIntervalMinutes)),
@@ -306,38 +313,15 @@ export class ControlPlaneStack extends Stack {
     this.suppressFindings(schedulerRole);
   }
 
-  /**
-   * EC2 permissions of the scheduler: Start/Stop/ModifyInstanceAttribute only on instances that carry the
-   * `Schedule` tag (condition `aws:ResourceTag/Schedule` present), in the managed regions only. DescribeInstances
-   * and the Price List API have no resource-level permissions.
-   */
-  private grantEc2Scheduling(fn: ProductFunction, regions: readonly string[], kmsKeyArns: readonly string[]): void {
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'ActOnlyOnScheduleTaggedInstances',
-        actions: ['ec2:StartInstances', 'ec2:StopInstances', 'ec2:ModifyInstanceAttribute'],
-        resources: regions.map((region) =>
-          this.formatArn({ service: 'ec2', region, resource: 'instance', resourceName: '*' }),
-        ),
-        conditions: { Null: { [`aws:ResourceTag/${SCHEDULE_TAG}`]: 'false' } },
-      }),
-    );
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'DescribeAndPrice',
-        actions: ['ec2:DescribeInstances', 'pricing:GetProducts'],
-        resources: ['*'],
-      }),
-    );
-    if (kmsKeyArns.length > 0) {
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          sid: 'StartInstancesWithCustomerManagedEbsKeys',
-          actions: ['kms:CreateGrant'],
-          resources: [...kmsKeyArns],
-          conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-        }),
-      );
+  /** EC2 permissions of the scheduler (lib/iam/ec2-scheduling.ts, docs/security.md). */
+  private grantEc2Scheduling(fn: ProductFunction, props: ControlPlaneStackProps): void {
+    for (const statement of ec2SchedulingStatements(this, {
+      regions: props.managedRegions,
+      scheduleTagKey: props.scheduleTagKey,
+      resizeScope: props.resizeScope,
+      kmsKeyArns: props.ebsKmsKeyArns,
+    })) {
+      fn.addToRolePolicy(statement);
     }
   }
 

@@ -53,10 +53,12 @@ describe('Module: cli rightsizing', () => {
       expect(result.window).toEqual({ start: '2026-11-02T00:00:00.000Z', end: '2026-11-16T00:00:00.000Z' });
       const byId = new Map(result.recommendations.map((r) => [r.instanceId.slice(-1), r]));
       // 1: m5.2xlarge office-hours, max daily p95 13.64% → m5.xlarge 27.3%; memory max 30.61% of 32 = 9.80 GiB + 20% =
-      // 11.76 GiB > m5.large's 8. (0.46 − 0.23) × 217.26 h = 49.97 USD; Rightsize=auto → pending-apply.
+      // 11.76 GiB > m5.large's 8. (0.46 − 0.23) × 217.26 h = 49.97 USD; Rightsize=auto, but the default configuration
+      // does not enable auto resize (rightsizing.allowAutoResize) → open, saying so.
       expect(byId.get('1')).toMatchObject({
         outcome: 'downsize',
-        status: 'pending-apply',
+        status: 'open',
+        statusReason: expect.stringContaining('auto resize is not enabled for this deployment'),
         proposed: { instanceType: 'm5.xlarge', monthlySavingsUsd: 49.97 },
       });
       // 2: r5.xlarge p95 30.65% → r5.large 61.3% > 60%: keep; r6g.xlarge (0.304 − 0.2432) × 325.89 h = 19.81 USD.

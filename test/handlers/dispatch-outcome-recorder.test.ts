@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoJobStore } from '../../lambdas/adapters/dynamodb/job-store';
 import { fixedClock } from '../../lambdas/core/clock';
@@ -13,6 +14,16 @@ import { captureEmf } from '../support/emf';
 import { functionConfigEnv } from '../support/function-config';
 
 let table: Awaited<ReturnType<typeof createTestTable>>;
+
+/** The dispatcher's decision record of a dispatched job, as DynamoJobStore writes it. */
+async function dispatched(jobId: string, region: string): Promise<void> {
+  await table.doc.send(
+    new PutCommand({
+      TableName: table.tableName,
+      Item: { pk: `JOB#${jobId}`, sk: 'DECISION', jobId, action: 'dispatched', chosenRegion: region },
+    }),
+  );
+}
 
 const detail = {
   jobId: 'job-9',
@@ -68,7 +79,8 @@ describe('Handler: dispatch-outcome-recorder', () => {
   });
 
   it('stores a JobCompleted event as JOB#<jobId> / OUTCOME and counts it', async () => {
-    // Prepare
+    // Prepare: the dispatcher sent job-9 to eu-north-1
+    await dispatched('job-9', 'eu-north-1');
     const handler = handlerFor();
 
     // Act

@@ -86,7 +86,11 @@ function metricsFake(input: GetMetricDataCommandInput) {
 function deps(overrides: Partial<RightsizerWiring> = {}): RightsizerWiring & { store: InMemoryRecommendationStore } {
   const ec2 = new EC2Client({ region: 'eu-central-1', maxAttempts: 1 });
   return {
-    config: resolveConfig({ homeRegion: 'eu-central-1', managedRegions: ['eu-central-1'] }),
+    config: resolveConfig({
+      homeRegion: 'eu-central-1',
+      managedRegions: ['eu-central-1'],
+      rightsizing: { allowAutoResize: true },
+    }),
     telemetry: {
       logger: new Logger({ logLevel: 'SILENT' }),
       metrics: new Metrics({ namespace: 'CarbonAwareScheduler', serviceName: 'rightsizer' }),

@@ -2,6 +2,7 @@ import { CarbonProviderError } from '../../core/carbon/provider';
 import type { ProviderName } from '../../core/carbon/reading';
 import { type Clock, systemClock } from '../../core/clock';
 import { fullJitterDelayMs, parseRetryAfterMs } from './backoff';
+import { redactCredentials } from './redact';
 
 /** How provider requests are made: timeouts, retries and the injectable pieces tests replace. */
 export interface HttpOptions {
@@ -52,7 +53,17 @@ function networkCode(error: unknown): string {
   return (error as Error)?.message ?? 'unknown error';
 }
 
-async function readMessage(response: Response): Promise<string> {
+/** Whether a fetch failure is undici's refusal of a redirect (`redirect: 'error'`). */
+function isRedirectRefusal(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth += 1) {
+    if (/redirect/i.test((current as Error).message ?? '')) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+async function readMessage(response: Response, secrets: readonly string[]): Promise<string> {
   try {
     const text = (await response.text()).trim();
     if (!text) return '';
@@ -64,8 +75,8 @@ async function readMessage(response: Response): Promise<string> {
     } catch {
       // not JSON: keep the text
     }
-    const oneLine = message.replace(/\s+/g, ' ');
-    return `: ${oneLine.length > 160 ? `${oneLine.slice(0, 157)}...` : oneLine}`;
+    // A provider may echo the request (headers, query) in its error body: redact before it reaches a message.
+    return `: ${redactCredentials(message, secrets)}`;
   } catch {
     return '';
   }
@@ -74,7 +85,9 @@ async function readMessage(response: Response): Promise<string> {
 /**
  * A small JSON-over-HTTP client for one provider: a timeout on every attempt (`AbortSignal.timeout`), retries with
  * exponential backoff and full jitter for HTTP 429 and 5xx honouring `Retry-After` (seconds or HTTP date, capped),
- * and every failure turned into a {@link CarbonProviderError} whose message never contains request headers.
+ * and every failure turned into a {@link CarbonProviderError} whose message never contains a credential: the values
+ * of the headers sent (and known credential fields) are redacted from error bodies (`redact.ts`). Redirects are
+ * refused (`redirect: 'error'`), so a credential header is never forwarded to another origin (docs/security.md).
  */
 export class HttpJsonClient {
   readonly #options: Required<Omit<HttpOptions, 'fetch' | 'budget'>> & { fetch?: typeof fetch; budget?: AbortSignal };
@@ -104,6 +117,10 @@ export class HttpJsonClient {
     const options = this.#options;
     const doFetch = options.fetch ?? fetch;
     const what = `GET ${url.pathname}`;
+    // Every header value but `accept` may be a credential (auth-token, authorization).
+    const secrets = Object.entries(headers)
+      .filter(([name]) => name.toLowerCase() !== 'accept')
+      .map(([, value]) => value);
     const budget = options.budget;
     const budgetSpent = () =>
       new CarbonProviderError(this.provider, 'timeout', `${what} not completed: the run's time budget is used up`);
@@ -115,6 +132,7 @@ export class HttpJsonClient {
         response = await doFetch(url, {
           method: 'GET',
           headers: { accept: 'application/json', ...headers },
+          redirect: 'error',
           signal: budget ? AbortSignal.any([attemptSignal, budget]) : attemptSignal,
         });
       } catch (error) {
@@ -123,7 +141,18 @@ export class HttpJsonClient {
         if (name === 'TimeoutError' || name === 'AbortError') {
           throw new CarbonProviderError(this.provider, 'timeout', `${what} timed out after ${options.timeoutMs} ms`);
         }
-        throw new CarbonProviderError(this.provider, 'network', `${what} failed to connect (${networkCode(error)})`);
+        if (isRedirectRefusal(error)) {
+          throw new CarbonProviderError(
+            this.provider,
+            'network',
+            `${what} was redirected; redirects are refused so credentials never reach another origin`,
+          );
+        }
+        throw new CarbonProviderError(
+          this.provider,
+          'network',
+          `${what} failed to connect (${redactCredentials(networkCode(error), secrets)})`,
+        );
       }
 
       if (response.ok) {
@@ -144,16 +173,22 @@ export class HttpJsonClient {
           throw new CarbonProviderError(
             this.provider,
             'malformed',
-            `${what} returned a body that is not JSON (${(error as Error).message})`,
+            // Node's JSON.parse message quotes the start of the body, which may echo a credential.
+            `${what} returned a body that is not JSON (${redactCredentials((error as Error).message, secrets)})`,
           );
         }
       }
 
       const status = response.status;
-      const label = `${what} → HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}`;
+      // The status text is the server's too: redacted like the body.
+      const label = redactCredentials(
+        `${what} → HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}`,
+        secrets,
+        400,
+      );
       const retryable = status === 429 || status >= 500;
       if (!retryable) {
-        const message = `${label}${await readMessage(response)}`;
+        const message = `${label}${await readMessage(response, secrets)}`;
         const kind = status === 401 || status === 403 ? 'auth' : 'http';
         throw new CarbonProviderError(this.provider, kind, message, status);
       }

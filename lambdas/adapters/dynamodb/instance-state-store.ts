@@ -23,8 +23,10 @@ import { expiresAt, queryAll } from './table';
  * A region is loaded with one (paginated) Query. Without a fencing token, changed records are written with
  * BatchWriteItem; with one, the run record is claimed first (`fence` set on condition
  * `attribute_not_exists(fence) OR fence <= :fence`, so a run with an older token writes nothing), then every record
- * is a conditional PutItem on the same condition, history goes by BatchWriteItem (new keys only), and the run record
- * is put last on the fence and on `lastRunAt` not moving backwards (docs/scheduler.md, "Durability and fencing").
+ * is a conditional PutItem on the same condition, and the run record is put last on the fence and on `lastRunAt`
+ * not moving backwards (docs/scheduler.md, "Durability and fencing"). History is append-only: each entry is its own
+ * PutItem with `attribute_not_exists(pk)`, so the scheduler's role needs (and holds) no BatchWriteItem, UpdateItem
+ * or DeleteItem on `HISTORY#` keys (docs/security.md).
  */
 
 /** Sort key of the region's run record. */
@@ -39,6 +41,8 @@ const PUT_CONCURRENCY = 8;
 const FENCE_CONDITION = 'attribute_not_exists(fence) OR fence <= :fence';
 /** How long history entries are kept, days (DynamoDB TTL on `expiresAt`). */
 export const HISTORY_RETENTION_DAYS = 90;
+/** History PutItem calls in flight at once. */
+const HISTORY_WRITE_CONCURRENCY = 8;
 /** Partition of a region's instance records (`INSTANCE#<region>`, sort key = instance id, plus the run record). */
 export const instancePartitionKey = (region: string) => `${KEY_PREFIX.instance}${region}`;
 /** Partition of one instance's action history (`HISTORY#<region>#<instanceId>`, sort key `<at>#<action>`). */
@@ -126,7 +130,8 @@ export class DynamoInstanceStateStore implements InstanceStateStore {
       DeleteRequest: { Key: { pk, sk: `${INTENT_SORT_PREFIX}${id}` } },
     }));
     if (changes.fence === undefined) {
-      await this.batchPut([...records, ...historyItems(changes.history, now), runItem]);
+      await this.batchPut([...records, runItem]);
+      await this.appendHistory(historyItems(changes.history, now));
     } else {
       const fence = changes.fence;
       await this.fenced(region, fence, () =>
@@ -144,7 +149,7 @@ export class DynamoInstanceStateStore implements InstanceStateStore {
       await Promise.all(
         records.map((Item) => limit(() => this.fenced(region, fence, () => this.putFenced(Item, fence)))),
       );
-      await this.batchPut(historyItems(changes.history, now));
+      await this.appendHistory(historyItems(changes.history, now));
       await this.fenced(region, fence, () =>
         this.doc.send(
           new PutCommand({
@@ -198,6 +203,24 @@ export class DynamoInstanceStateStore implements InstanceStateStore {
       }),
     );
     return (page.Items ?? []).map((item) => stripKeys(item) as unknown as HistoryEntry);
+  }
+
+  /** One conditional PutItem per entry; an entry already written (a retried run) is left as it is. */
+  private async appendHistory(items: readonly Item[]): Promise<void> {
+    const limit = pLimit(HISTORY_WRITE_CONCURRENCY);
+    await Promise.all(
+      items.map((Item) =>
+        limit(async () => {
+          try {
+            await this.doc.send(
+              new PutCommand({ TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' }),
+            );
+          } catch (error) {
+            if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+          }
+        }),
+      ),
+    );
   }
 
   private async batchPut(items: readonly Item[]): Promise<void> {

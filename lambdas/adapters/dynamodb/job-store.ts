@@ -1,4 +1,10 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { KEY_PREFIX, TABLE_KEYS } from '../../contract';
 import type { DispatchDecision } from '../../core/dispatch/decision';
 import type { JobCompletion } from '../../core/dispatch/job-completion';
@@ -12,7 +18,9 @@ export const JOB_RECORD_TTL_DAYS = 90;
 /** Partition key of a job's records. */
 export const jobPartitionKey = (jobId: string): string => `${KEY_PREFIX.job}${jobId}`;
 /** Sort keys of a job's records. */
-export const JOB_SORT_KEYS = { decision: 'DECISION', outcome: 'OUTCOME' } as const;
+export const JOB_SORT_KEYS = { decision: 'DECISION', outcome: 'OUTCOME', claim: 'CLAIM' } as const;
+
+const isConditionFailure = (error: unknown): boolean => (error as Error)?.name === 'ConditionalCheckFailedException';
 
 /**
  * Partition key of the day index: every decision is also stored under `JOBS#<yyyy-mm-dd of decidedAt, UTC>` /
@@ -105,6 +113,95 @@ export class DynamoJobStore implements JobStore {
     );
   }
 
+  /**
+   * Claim `jobId` (`JOB#<jobId>` / `CLAIM`): a new request with `attribute_not_exists(pk)`, a re-submission by
+   * turning a `deferred` claim into `claimed` (condition `#state = :deferred`). The claim lives as long as the job's
+   * records.
+   */
+  async claim(jobId: string, resubmission: boolean, at: Date): Promise<boolean> {
+    const key = { [TABLE_KEYS.partitionKey]: jobPartitionKey(jobId), [TABLE_KEYS.sortKey]: JOB_SORT_KEYS.claim };
+    try {
+      if (resubmission) {
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: 'SET #state = :claimed, #claimedAt = :at',
+            ConditionExpression: '#state = :deferred',
+            ExpressionAttributeNames: { '#state': 'state', '#claimedAt': 'claimedAt' },
+            ExpressionAttributeValues: { ':claimed': 'claimed', ':deferred': 'deferred', ':at': at.toISOString() },
+          }),
+        );
+      } else {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...key,
+              state: 'claimed',
+              claimedAt: at.toISOString(),
+              [TABLE_KEYS.ttl]: expiresAt(at, JOB_RECORD_TTL_DAYS * 24 * 60),
+              recordType: 'job-claim',
+            },
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey },
+          }),
+        );
+      }
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async markDeferred(jobId: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { [TABLE_KEYS.partitionKey]: jobPartitionKey(jobId), [TABLE_KEYS.sortKey]: JOB_SORT_KEYS.claim },
+        UpdateExpression: 'SET #state = :deferred',
+        ConditionExpression: '#state = :claimed',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':deferred': 'deferred', ':claimed': 'claimed' },
+      }),
+    );
+  }
+
+  async release(jobId: string): Promise<void> {
+    await this.doc.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { [TABLE_KEYS.partitionKey]: jobPartitionKey(jobId), [TABLE_KEYS.sortKey]: JOB_SORT_KEYS.claim },
+      }),
+    );
+  }
+
+  /** The outcome, written only if the job has none yet (`attribute_not_exists(pk)`). */
+  async putFirstOutcome(outcome: JobCompletion, recordedAt: Date): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...outcome,
+            recordedAt: recordedAt.toISOString(),
+            [TABLE_KEYS.partitionKey]: jobPartitionKey(outcome.jobId),
+            [TABLE_KEYS.sortKey]: JOB_SORT_KEYS.outcome,
+            [TABLE_KEYS.ttl]: expiresAt(recordedAt, JOB_RECORD_TTL_DAYS * 24 * 60),
+            recordType: 'job-outcome',
+          },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
   async getJob(jobId: string): Promise<JobRecords> {
     const response = await this.doc.send(
       new QueryCommand({
@@ -130,6 +227,28 @@ export class DynamoJobStore implements JobStore {
 export class InMemoryJobStore implements JobStore {
   readonly decisions = new Map<string, DispatchDecision>();
   readonly outcomes = new Map<string, NonNullable<JobRecords['outcome']>>();
+  readonly claims = new Map<string, 'claimed' | 'deferred'>();
+
+  async claim(jobId: string, resubmission: boolean): Promise<boolean> {
+    const state = this.claims.get(jobId);
+    if (resubmission ? state !== 'deferred' : state !== undefined) return false;
+    this.claims.set(jobId, 'claimed');
+    return true;
+  }
+
+  async markDeferred(jobId: string): Promise<void> {
+    if (this.claims.get(jobId) === 'claimed') this.claims.set(jobId, 'deferred');
+  }
+
+  async release(jobId: string): Promise<void> {
+    this.claims.delete(jobId);
+  }
+
+  async putFirstOutcome(outcome: JobCompletion, recordedAt: Date): Promise<boolean> {
+    if (this.outcomes.has(outcome.jobId)) return false;
+    await this.putOutcome(outcome, recordedAt);
+    return true;
+  }
 
   async putDecision(decision: DispatchDecision): Promise<void> {
     this.decisions.set(decision.jobId, JSON.parse(JSON.stringify(decision)));

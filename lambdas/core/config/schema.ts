@@ -49,12 +49,38 @@ const arnOf = (service: string) =>
     if (problem) ctx.addIssue({ code: 'custom', input: value, message: problem });
   });
 
-/** A Secrets Manager secret name, or its ARN (which must be in the `aws` partition). */
+/**
+ * Characters Secrets Manager allows in a secret name (letters, digits and `/_+=.@-`, at most 512). Wildcards `*` and
+ * `?` are not among them: the fetcher's read permission is built from the name, and a wildcard would widen it to
+ * other secrets (docs/security.md).
+ */
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+
+/** Why a configured secret name or ARN is refused, or undefined when it names exactly one secret. */
+export function secretNameProblem(value: string): string | undefined {
+  if (/[*?]/.test(value)) {
+    return `${JSON.stringify(value)} contains a wildcard (* or ?); name exactly one secret, the fetcher may read only the secrets named`;
+  }
+  if (value.startsWith('arn:')) {
+    const problem = arnProblem(value, 'secretsmanager');
+    if (problem) return problem;
+    if (!/^arn:aws:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/.test(value)) {
+      return `${JSON.stringify(value)} is not a secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>)`;
+    }
+    return undefined;
+  }
+  if (!SECRET_NAME.test(value)) {
+    return `${JSON.stringify(value)} is not a Secrets Manager secret name (1 to 512 letters, digits and / _ + = . @ -)`;
+  }
+  return undefined;
+}
+
+/** A Secrets Manager secret name, or its ARN (in the `aws` partition); never a wildcard. */
 const secretNameOrArn = z
   .string()
   .min(1)
   .superRefine((value, ctx) => {
-    const problem = value.startsWith('arn:') ? arnProblem(value, 'secretsmanager') : undefined;
+    const problem = secretNameProblem(value);
     if (problem) ctx.addIssue({ code: 'custom', input: value, message: problem });
   });
 
@@ -175,6 +201,12 @@ export const rightsizingConfigSchema = z
     minCoveragePercent: z.number().min(1).max(100).default(80),
     /** Mode for scheduled instances without a `Rightsize` tag. */
     defaultMode: z.enum(['recommend', 'auto', 'off']).default('recommend'),
+    /**
+     * Honour `Rightsize=auto` tags: the scheduler may change the type of an instance so tagged (a smaller size of
+     * the same family and architecture). Off by default: without it (and without `defaultMode: "auto"` or a period
+     * with `instanceType`) no role holds ec2:ModifyInstanceAttribute (docs/security.md).
+     */
+    allowAutoResize: z.boolean().default(false),
   })
   .strict();
 
@@ -281,4 +313,37 @@ export interface Config extends Omit<ParsedConfig, 'managedRegions' | 'hysteresi
   readonly pueFor: (region: string) => number;
   /** Every region the product reads carbon data for: managed ∪ worker ∪ dispatch regions ∪ home, sorted. */
   readonly carbonRegions: string[];
+}
+
+/**
+ * Which instances the scheduler may change the type of, decided by the configuration alone (docs/security.md):
+ * - `none`: no role holds ec2:ModifyInstanceAttribute (the default configuration);
+ * - `rightsize-tagged`: only instances tagged `Rightsize=auto` (`rightsizing.allowAutoResize: true`);
+ * - `schedule-tagged`: instances with the schedule tag (`rightsizing.defaultMode: "auto"`, under which untagged
+ *   instances are auto, or a schedule period with `instanceType`).
+ * Auto resizes need `rightsizing.enabled` (the rightsizer writes the pending markers); period types do not.
+ */
+export type ResizeScope = 'none' | 'rightsize-tagged' | 'schedule-tagged';
+
+/** Whether any schedule definition has a period with an `instanceType` (any spelling the parser accepts). */
+function schedulesResize(schedules: readonly unknown[]): boolean {
+  const visit = (value: unknown): boolean => {
+    if (Array.isArray(value)) return value.some(visit);
+    if (!value || typeof value !== 'object') return false;
+    return Object.entries(value).some(
+      ([key, field]) =>
+        (key.toLowerCase() === 'instancetype' && typeof field === 'string' && field.trim() !== '') || visit(field),
+    );
+  };
+  return schedules.some(visit);
+}
+
+/** The {@link ResizeScope} of a parsed configuration. */
+export function resizeScope(config: Pick<ParsedConfig, 'rightsizing' | 'schedules'>): ResizeScope {
+  const auto = config.rightsizing.enabled;
+  if (schedulesResize(config.schedules) || (auto && config.rightsizing.defaultMode === 'auto')) {
+    return 'schedule-tagged';
+  }
+  if (auto && config.rightsizing.allowAutoResize) return 'rightsize-tagged';
+  return 'none';
 }

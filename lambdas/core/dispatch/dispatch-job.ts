@@ -32,6 +32,21 @@ export interface DispatchResult {
 }
 
 /** Every worker refused the job; the decision (with every attempt) was recorded when possible. */
+/** A request whose job id was already claimed (a replay, or a second re-submission of a deferral): nothing ran. */
+export class JobReplayedError extends Error {
+  constructor(
+    readonly jobId: string,
+    readonly resubmission: boolean,
+  ) {
+    super(
+      resubmission
+        ? `job ${jobId} is not waiting for its deferred run (already re-submitted, or never deferred); nothing was run`
+        : `job id ${jobId} was already dispatched; a repeated request never runs twice (use a new job id)`,
+    );
+    this.name = 'JobReplayedError';
+  }
+}
+
 export class DispatchFailedError extends Error {
   constructor(
     readonly decision: DispatchDecision,
@@ -216,6 +231,11 @@ export async function dispatchJob(
     return { decision, recorded: false };
   }
 
+  // The job id is the idempotency key: a replayed request (same id) never runs twice (docs/security.md).
+  if (deps.store.claim && !(await deps.store.claim(jobId, request.deferredFrom !== undefined, now))) {
+    throw new JobReplayedError(jobId, request.deferredFrom !== undefined);
+  }
+
   let deferralFailure: string | undefined;
   if (plan.deferral.defer && deps.deferrals) {
     const slot = plan.deferral.slot;
@@ -253,9 +273,11 @@ export async function dispatchJob(
       };
       try {
         await deps.store.putDecision(decision);
+        await deps.store.markDeferred?.(jobId);
       } catch (error) {
         // Without a record the deferral would be invisible: undo it so a retry starts from scratch.
         await deps.deferrals.cancel(scheduleName).catch(() => undefined);
+        await deps.store.release?.(jobId).catch(() => undefined);
         throw error;
       }
       return { decision, recorded: true };
@@ -308,6 +330,8 @@ export async function dispatchJob(
     } catch {
       recorded = false;
     }
+    // Nothing ran: a retry of the same request may claim the id again.
+    await deps.store.release?.(jobId).catch(() => undefined);
     throw new DispatchFailedError(decision, recorded);
   }
 

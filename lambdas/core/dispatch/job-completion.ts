@@ -26,3 +26,26 @@ export const jobCompletionSchema = z.object({
 
 /** A job's completion report. */
 export type JobCompletion = z.output<typeof jobCompletionSchema>;
+
+/**
+ * Why a reported completion must not be recorded, or undefined when it may (docs/security.md, "Jobs"): an outcome
+ * is accepted only for a job the dispatcher dispatched, from the region it was sent to, and only while the job has
+ * no outcome yet (the write itself is conditional too, so two reports racing cannot both win).
+ * @param decision the job's decision record, read with a consistent read (undefined: none)
+ * @param hasOutcome whether an outcome is already recorded
+ */
+export function completionRefusal(
+  completion: JobCompletion,
+  decision: { readonly action: string; readonly chosenRegion?: string } | undefined,
+  hasOutcome: boolean,
+): string | undefined {
+  if (!decision) return `job ${completion.jobId} has no dispatch decision`;
+  if (decision.action !== 'dispatched') {
+    return `job ${completion.jobId} was not dispatched (its decision is "${decision.action}")`;
+  }
+  if (decision.chosenRegion !== completion.region) {
+    return `job ${completion.jobId} was sent to ${decision.chosenRegion}, not ${completion.region}`;
+  }
+  if (hasOutcome) return `job ${completion.jobId} already has an outcome`;
+  return undefined;
+}

@@ -57,6 +57,22 @@ export interface JobStore {
   putOutcome(outcome: JobCompletion, recordedAt: Date): Promise<void>;
   /** Both records of a job (either may be absent). */
   getJob(jobId: string): Promise<JobRecords>;
+  /**
+   * Claim a job id before anything runs (docs/security.md, "Jobs"): the job id is the idempotency key. A new request
+   * claims an id never seen (conditional write `attribute_not_exists`); the re-submission of a deferred job
+   * (`resubmission`) claims an id whose claim is `deferred`, once.
+   * @returns false when the id is taken (a replayed request): nothing may run
+   */
+  claim?(jobId: string, resubmission: boolean, at: Date): Promise<boolean>;
+  /** Mark a claimed job as deferred, so its one re-submission can claim it again. */
+  markDeferred?(jobId: string): Promise<void>;
+  /** Give a claim back when nothing ran (every invoke failed), so a retry of the same request may run it. */
+  release?(jobId: string): Promise<void>;
+  /**
+   * Record an outcome only if none is recorded yet (conditional write `attribute_not_exists`).
+   * @returns false when the job already has an outcome
+   */
+  putFirstOutcome?(outcome: JobCompletion, recordedAt: Date): Promise<boolean>;
 }
 
 /** Reports a job's completion to the control plane (EventBridge PutEvents to the home bus). */

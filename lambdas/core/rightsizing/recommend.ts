@@ -1,6 +1,7 @@
 import { instancePowerWatts } from '../accounting/energy';
 import type { PriceBook, PriceQuote } from '../accounting/price-book';
 import { compareBySize, gravitonFamiliesFor, type InstanceSpecs } from '../ec2/instance-specs';
+import { AUTO_RESIZE_NOT_ENABLED } from './apply-trust';
 import { burstableBaselinePercent } from './burstable';
 import type { CpuStatistic, Datapoint, UtilisationSeries } from './metric-queries';
 import type { RightsizeMode } from './mode';
@@ -22,6 +23,8 @@ export interface RightsizingSettings {
   readonly targetCpuPercent: number;
   readonly memoryHeadroomPercent: number;
   readonly minCoveragePercent: number;
+  /** Config `rightsizing.allowAutoResize`: `Rightsize=auto` tags are honoured (docs/security.md). */
+  readonly allowAutoResize?: boolean;
 }
 
 /** The instance being analysed. */
@@ -38,6 +41,11 @@ export interface RightsizingSubject {
 export interface RecommendInput {
   readonly instance: RightsizingSubject;
   readonly mode: Exclude<RightsizeMode, 'off'>;
+  /**
+   * Whether the deployment permits automatic resizing (`autoResizePermitted` of apply-trust.ts); default true. When
+   * false, advice in mode `auto` stays `open` with the reason "auto resize is not enabled for this deployment".
+   */
+  readonly autoResizePermitted?: boolean;
   /** Facts of the current type (DescribeInstanceTypes, else the bundled snapshot); undefined when unknown. */
   readonly current: InstanceSpecs | undefined;
   readonly currentFactsSource: 'describe-instance-types' | 'snapshot';
@@ -405,6 +413,7 @@ function initialStatus(
   schedule: string | undefined,
 ): { status: RecommendationStatus; statusReason?: string } {
   if (input.mode !== 'auto') return { status: 'open' };
+  if (input.autoResizePermitted === false) return { status: 'open', statusReason: AUTO_RESIZE_NOT_ENABLED };
   if (outcome === 'graviton-only') {
     return {
       status: 'open',

@@ -6,6 +6,7 @@ import {
   instanceSpecs,
   parseInstanceType,
 } from '../ec2/instance-specs';
+import { autoResizePermitted } from './apply-trust';
 import { mergeWithPrevious } from './merge';
 import {
   analysisWindow,
@@ -122,6 +123,10 @@ export async function runRightsizing(
   const summaries: RegionRightsizingSummary[] = [];
   const all: RightsizingRecommendation[] = [];
 
+  const permitted = autoResizePermitted({
+    defaultMode: input.defaultMode,
+    allowAutoResize: input.settings.allowAutoResize ?? false,
+  });
   for (const region of input.regions) {
     const notes: string[] = [];
     const skipped: { instanceId: string; reason: string }[] = [];
@@ -169,6 +174,7 @@ export async function runRightsizing(
         return recommend({
           instance,
           mode,
+          autoResizePermitted: permitted,
           current: known?.specs,
           currentFactsSource: known?.source ?? 'snapshot',
           familySizes: (family) => facts.familySizes(family),

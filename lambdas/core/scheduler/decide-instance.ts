@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema';
+import type { RightsizeMode } from '../rightsizing/mode';
 import { decideTransition, parseOverrideTag, type ScheduleRegistry } from '../schedule';
 import type { DesiredState, Schedule, StoredState } from '../schedule/types';
 import { type CarbonInput, type DecisionCarbon, decisionCarbon, describeCarbon } from './carbon-input';
@@ -29,6 +30,10 @@ export interface DecisionConfig {
     /** Thresholds for marginal signals (WattTime MOER), gCO2e/kWh per region; absent → policies hold on them. */
     readonly marginalThresholds?: Readonly<Record<string, number>>;
   };
+  /**
+   * Whether pending automatic resizes may be applied (config `rightsizing`, docs/security.md); absent → never.
+   */
+  readonly rightsizing?: { readonly defaultMode: RightsizeMode; readonly allowAutoResize?: boolean };
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   type RegionRunInput,
 } from './region-types';
 import { addSavings, advanceRegionRun, NO_SAVINGS } from './savings';
+import { screenPendingResizes } from './screen-resizes';
 
 /**
  * Run one region as a pipeline (docs/scheduler.md, "The run as a pipeline"): read (describe the tagged instances,
@@ -31,8 +32,12 @@ export async function runRegion(input: RegionRunInput): Promise<RegionResult> {
   const now = input.evaluator.now;
   let executed: ExecutedDecision[] = [];
   try {
-    const reading = await inPhase('describe', () => readRegion(input, calls));
-    warnings.push(...reading.warnings);
+    const described = await inPhase('describe', () => readRegion(input, calls));
+    warnings.push(...described.warnings);
+    const pending = await inPhase('decide', () =>
+      screenPendingResizes(input, described.pending, described.instances, warnings),
+    );
+    const reading = { ...described, pending };
     const pue = input.config.pueFor(region);
     const reconciled = await inPhase('decide', () =>
       reconcileIntents({

@@ -6,6 +6,7 @@ import {
   type DispatchDependencies,
   DispatchFailedError,
   dispatchJob,
+  JobReplayedError,
 } from '../../../lambdas/core/dispatch/dispatch-job';
 import { type DispatchRequestInput, dispatchRequestSchema } from '../../../lambdas/core/dispatch/job-request';
 import type { DispatchSettings } from '../../../lambdas/core/dispatch/plan-dispatch';
@@ -410,10 +411,11 @@ describe('Module: dispatch-job', () => {
     });
 
     it('never defers a job re-submitted by a deferral schedule', async () => {
-      // Prepare
-      const { deps, deferrals, invoker } = setup({
+      // Prepare: the job's claim was left "deferred" by its first decision
+      const { deps, deferrals, invoker, store } = setup({
         forecasts: [forecast('eu-west-3', '2026-11-21T12:00:00Z', [60, 60, 20, 60])],
       });
+      store.claims.set('job-5', 'deferred');
       const resubmitted = request({
         job: { kind: 'etl', id: 'job-5', durationMinutes: 60 },
         deadline: '2026-11-21T18:00:00Z',
@@ -523,6 +525,52 @@ describe('Module: dispatch-job', () => {
       // Assess
       expect(invoker.calls).toHaveLength(1);
       expect(result).toMatchObject({ recorded: false, recordError: 'ProvisionedThroughputExceededException' });
+    });
+  });
+
+  describe('Adversarial: a replayed job id never runs twice', () => {
+    it('refuses a second request with the same job id: one invoke, the second throws JobReplayedError', async () => {
+      // Prepare
+      const { deps, invoker } = setup();
+      const same = request({ job: { kind: 'etl', id: 'job-replay', estimatedKWh: 2 } });
+      await dispatchJob(same, now, deps, settings);
+
+      // Act
+      const replay = dispatchJob(same, now, deps, settings);
+
+      // Assess
+      await expect(replay).rejects.toThrow(JobReplayedError);
+      await expect(dispatchJob(same, now, deps, settings)).rejects.toThrow(
+        'job id job-replay was already dispatched; a repeated request never runs twice (use a new job id)',
+      );
+      expect(invoker.calls).toHaveLength(1);
+    });
+
+    it('refuses a forged re-submission of a job that was never deferred', async () => {
+      // Prepare: job-x was dispatched at once; a forged request claims to be its deferred run
+      const { deps, invoker } = setup();
+      await dispatchJob(request({ job: { kind: 'etl', id: 'job-x' } }), now, deps, settings);
+      const forged = request({
+        job: { kind: 'etl', id: 'job-x' },
+        noDefer: true,
+        deferredFrom: { scheduleName: 'job-job-x', decidedAt: now.toISOString(), plannedStart: now.toISOString() },
+      });
+
+      // Act / Assess
+      await expect(dispatchJob(forged, now, deps, settings)).rejects.toThrow(
+        'job job-x is not waiting for its deferred run (already re-submitted, or never deferred); nothing was run',
+      );
+      expect(invoker.calls).toHaveLength(1);
+    });
+
+    it('gives the id back when every invoke failed, so a retry of the same request may run it', async () => {
+      // Prepare
+      const { deps, store } = setup({ failing: REGIONS });
+      const job = request({ job: { kind: 'etl', id: 'job-f' } });
+      await expect(dispatchJob(job, now, deps, settings)).rejects.toThrow(DispatchFailedError);
+
+      // Assess
+      expect(store.claims.has('job-f')).toBe(false);
     });
   });
 });

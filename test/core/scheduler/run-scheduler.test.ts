@@ -50,7 +50,7 @@ function world(instances: InstanceFacts[], configInput: ConfigInput = {}, carbon
     savings,
     lease,
     carbon: carbonAt(carbon),
-    prices: staticPriceBook({ 'eu-central-1': { 'm5.large': 0.115, 'm7g.large': 0.0952 } }),
+    prices: staticPriceBook({ 'eu-central-1': { 'm5.large': 0.115, 'm5.xlarge': 0.23, 'm7g.large': 0.0952 } }),
   };
   const run = (at: string, extra: { dryRun?: boolean; holder?: string; ports?: Partial<SchedulerPorts> } = {}) => {
     const { now, tick } = runTime(new Date(at), 5);
@@ -257,15 +257,19 @@ describe('Module: run-scheduler', () => {
 
     it('applies an auto rightsizing at a scheduled start and reverts it when the new type does not start', async () => {
       // Prepare: both found stopped on Friday evening (stored stopped); Monday 08:00 starts them; i-r cannot start
-      // as m7g.large
-      const w = world([instance('i-ok', { Schedule: 'office-hours' }), instance('i-r', { Schedule: 'office-hours' })]);
+      // as m5.large
+      const tags = { Schedule: 'office-hours', Rightsize: 'auto' };
+      const xlarge = { instanceType: 'm5.xlarge' };
+      const w = world([instance('i-ok', tags, 'stopped', xlarge), instance('i-r', tags, 'stopped', xlarge)], {
+        rightsizing: { allowAutoResize: true },
+      });
       await w.run('2026-02-27T18:00:00Z');
       const marks: string[] = [];
       const rightsizing: AutoResizeSource = {
         pendingAutoResizes: async () =>
           new Map([
-            ['i-ok', { targetInstanceType: 'm7g.large', recommendationId: 'r1', fromInstanceType: 'm5.large' }],
-            ['i-r', { targetInstanceType: 'm7g.large', recommendationId: 'r2', fromInstanceType: 'm5.large' }],
+            ['i-ok', { targetInstanceType: 'm5.large', recommendationId: 'r1', fromInstanceType: 'm5.xlarge' }],
+            ['i-r', { targetInstanceType: 'm5.large', recommendationId: 'r2', fromInstanceType: 'm5.xlarge' }],
           ]),
         markApplied: async (_region, id, _at, details) => {
           marks.push(`applied ${id} ${details.fromInstanceType}→${details.toInstanceType}`);
@@ -274,7 +278,7 @@ describe('Module: run-scheduler', () => {
           marks.push(`reverted ${id}: ${reason}`);
         },
       };
-      w.fleet.failStartAsType.set('i-r/m7g.large', 'InsufficientInstanceCapacity');
+      w.fleet.failStartAsType.set('i-r/m5.large', 'InsufficientInstanceCapacity');
 
       // Act
       const result = await w.run('2026-03-02T08:00:00Z', { ports: { rightsizing } });
@@ -283,26 +287,26 @@ describe('Module: run-scheduler', () => {
       expect(
         w.fleet.calls.filter((c) => c.kind !== 'describe').map((c) => [c.kind, c.instanceIds, c.instanceType]),
       ).toEqual([
-        ['modify', ['i-ok'], 'm7g.large'],
-        ['modify', ['i-r'], 'm7g.large'],
+        ['modify', ['i-ok'], 'm5.large'],
+        ['modify', ['i-r'], 'm5.large'],
         ['start', ['i-ok', 'i-r'], undefined],
         ['start', ['i-ok'], undefined],
         ['start', ['i-r'], undefined],
-        ['modify', ['i-r'], 'm5.large'],
+        ['modify', ['i-r'], 'm5.xlarge'],
         ['start', ['i-r'], undefined],
       ]);
-      expect(w.fleet.get('i-ok')?.instanceType).toBe('m7g.large');
-      expect(w.fleet.get('i-r')?.instanceType).toBe('m5.large');
+      expect(w.fleet.get('i-ok')?.instanceType).toBe('m5.large');
+      expect(w.fleet.get('i-r')?.instanceType).toBe('m5.xlarge');
       expect(marks).toEqual([
-        'applied i-ok m5.large→m7g.large',
-        'reverted i-r: StartInstances as m7g.large failed: InsufficientInstanceCapacity: InsufficientInstanceCapacity for i-r',
+        'applied i-ok m5.xlarge→m5.large',
+        'reverted i-r: StartInstances as m5.large failed: InsufficientInstanceCapacity: InsufficientInstanceCapacity for i-r',
       ]);
       expect(result.plan.find((p) => p.instanceId === 'i-r')).toMatchObject({ action: 'resize', result: 'ok' });
       const resizeErrors = schedulerMetrics(result.regions).find(
         (m) => m.name === 'ActionErrors' && m.dimensions.Region === 'eu-central-1' && m.dimensions.Action === 'resize',
       );
       expect(resizeErrors?.value).toBe(1);
-      expect(w.states.records.get('eu-central-1')?.get('i-ok')?.instanceType).toBe('m7g.large');
+      expect(w.states.records.get('eu-central-1')?.get('i-ok')?.instanceType).toBe('m5.large');
       expect(w.states.history.filter((h) => h.instanceId === 'i-r').map((h) => `${h.action}:${h.outcome}`)).toEqual([
         'resize:ok',
         'start:failed',
@@ -312,7 +316,7 @@ describe('Module: run-scheduler', () => {
     });
 
     it('accumulates savings per run into the day and closes the stretch on the instance at restart', async () => {
-      // Prepare: m5.large in eu-central-1 at 0.115 USD/h; CCF power 2 × (0.6130 + 0.5 × 3.4912) = 4.7172 W,
+      // Prepare: m5.xlarge in eu-central-1 at 0.115 USD/h; CCF power 2 × (0.6130 + 0.5 × 3.4912) = 4.7172 W,
       // × PUE 1.135 = 5.354 W → 0.0053540 kWh per stopped hour
       const facts = instance('i-a', { Schedule: 'office-hours' }, 'running');
       const w = world([facts], {}, { 'eu-central-1': 300 });
