@@ -23,6 +23,7 @@ import {
 import { Observability } from '../constructs/observability';
 import { ProductFunction } from '../constructs/product-function';
 import { StateTable } from '../constructs/state-table';
+import { SustainabilityApi } from '../constructs/sustainability-api';
 import { lambdaEntry } from '../paths';
 
 /** Everything the control plane needs from the validated configuration, already derived. */
@@ -238,6 +239,13 @@ export class ControlPlaneStack extends Stack {
       schedulerLogGroup: this.scheduler.logGroup,
       alarmEmails: props.alarmEmails,
       runbookUrl: props.runbookUrl,
+    });
+
+    // Sustainability HTTP API (docs/api.md) --------------------------------------------------------------------
+    new SustainabilityApi(this, 'SustainabilityApi', {
+      table: this.table.table,
+      alarms: this.observability.alarms,
+      ...common,
     });
 
     // Outputs: what a user needs to find and invoke after `cdk deploy` ----------------------------------------
