@@ -131,8 +131,10 @@ export class SustainabilityApi extends Construct {
       });
     }
 
+    // Built from the API id (Ref), not the ApiEndpoint attribute: the same URL, and emulators that do not model
+    // HTTP APIs (moto) can still deploy the stack (test/integration/README.md).
     new CfnOutput(stack, 'ApiUrl', {
-      value: this.api.apiEndpoint,
+      value: `https://${this.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`,
       description: 'Sustainability HTTP API (SigV4, service execute-api); see docs/api.md',
     });
     new CfnOutput(stack, 'ApiFunctionName', {
