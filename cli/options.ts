@@ -25,6 +25,8 @@ export interface Common {
   readonly regionFromOption: boolean;
   readonly profile?: string;
   readonly endpointUrl?: string;
+  /** `--api URL`: read from the deployed HTTP API (docs/api.md) instead of AWS or the providers directly. */
+  readonly api?: string;
   /** Colour in text output (terminal, no `--no-color`, no `NO_COLOR`). */
   readonly color: boolean;
   /** Width text output fits. */
@@ -41,6 +43,7 @@ export function addCommonOptions(program: Command): Command {
     .option('--region <region>', 'AWS region (default: $AWS_REGION, then $AWS_DEFAULT_REGION)')
     .option('--profile <name>', 'AWS named profile for commands that call AWS (default: $AWS_PROFILE)')
     .option('--endpoint-url <url>', 'AWS endpoint for commands that call AWS, e.g. http://localhost:4566')
+    .option('--api <url>', 'read from the deployed HTTP API at this URL (stack output ApiUrl; docs/api.md)')
     .option('--no-color', 'no colours in text output (also: NO_COLOR set)');
 }
 
@@ -87,6 +90,7 @@ export function common(ctx: CliContext, command: Command, allowed: readonly Outp
     region?: string;
     profile?: string;
     endpointUrl?: string;
+    api?: string;
     color?: boolean;
   };
   const written = o.output?.toLowerCase();
@@ -117,6 +121,7 @@ export function common(ctx: CliContext, command: Command, allowed: readonly Outp
     regionFromOption: o.region !== undefined,
     ...(profile !== undefined ? { profile } : {}),
     ...(endpointUrl !== undefined ? { endpointUrl } : {}),
+    ...(o.api !== undefined ? { api: checkEndpointUrl(o.api, '--api') } : {}),
     color,
     columns: outputColumns(ctx),
   };

@@ -72,9 +72,10 @@ function importsOf(file: string): string[] {
 }
 
 describe('Architecture', () => {
-  it('has the six functions of the product in lambdas/handlers', () => {
+  it('has the seven functions of the product in lambdas/handlers', () => {
     // Assess
     expect(handlerNames).toEqual([
+      'api',
       'carbon-fetcher',
       'dispatch-outcome-recorder',
       'dispatcher',

@@ -10,6 +10,7 @@ import { COMMERCIAL_REGIONS } from '../../lambdas/core/carbon/region-facts';
 import { type CarbonStatusRow, carbonStatusRow, formatAgeSeconds } from '../../lambdas/core/carbon/status-row';
 import type { Config } from '../../lambdas/core/config/schema';
 import { loadConfig } from '../../lib/config';
+import { apiClient, describeApiError } from '../adapters/api-mode';
 import { cliProviderSetup } from '../adapters/env-setup';
 import { type CliContext, CliError, EXIT } from '../context';
 import { common } from '../options';
@@ -126,6 +127,10 @@ export function registerRegions(program: Command, ctx: CliContext): void {
     .option('--regions <list>', 'comma-separated AWS regions (default: every commercial region)')
     .action(async (options: RegionsOptions, command: Command) => {
       const opts = common(ctx, command, ['table', 'json', 'csv']);
+      if (opts.api) {
+        await regionsFromApi(ctx, { ...opts, api: opts.api }, options.regions);
+        return;
+      }
       const regions =
         options.regions === undefined ? [...COMMERCIAL_REGIONS] : parseRegionList(options.regions, '--regions');
       const { config } = loadConfig(options.config, ctx.cwd);
@@ -216,4 +221,85 @@ export function registerRegions(program: Command, ctx: CliContext): void {
         }
       }
     });
+}
+
+/**
+ * `regions --api URL`: the deployed API's ranking (`GET /v1/regions`: the regions of the deployed configuration,
+ * from the fetcher's stored readings), narrowed by `--regions`; JSON prints the API's rows unchanged.
+ */
+async function regionsFromApi(
+  ctx: CliContext,
+  opts: ReturnType<typeof common> & { api: string },
+  only: string | undefined,
+): Promise<void> {
+  const keep = only === undefined ? undefined : new Set(parseRegionList(only, '--regions'));
+  const answer = await apiClient(ctx, opts)
+    .regions()
+    .catch((error: unknown) => Promise.reject(describeApiError(error)));
+  const rows = answer.regions.filter((row) => keep === undefined || keep.has(row.region));
+  if (opts.output === 'json') {
+    ctx.out(`${JSON.stringify(rows, null, 2)}\n`);
+    return;
+  }
+  if (opts.output === 'csv') {
+    ctx.out(
+      renderCsv(
+        [
+          'rank',
+          'region',
+          'zone',
+          'gco2e_per_kwh',
+          'adjusted_gco2e_per_kwh',
+          'quality',
+          'threshold_gco2e_per_kwh',
+          'above_threshold',
+          'provider',
+          'origin',
+          'observed_at',
+        ],
+        rows.map((row, index) => [
+          index + 1,
+          row.region,
+          row.zone,
+          row.gCO2ePerKWh,
+          row.adjustedGCO2ePerKWh,
+          row.quality,
+          row.threshold,
+          row.aboveThreshold ? 'true' : 'false',
+          row.provider,
+          row.origin,
+          row.observedAt,
+        ]),
+      ),
+    );
+    return;
+  }
+  const columns: Column[] = [
+    { header: ['', '#'], align: 'right' },
+    { header: ['', 'REGION'] },
+    { header: ['', 'ZONE'], minWidth: 6 },
+    { header: ['INTENSITY', 'gCO2e/kWh'], align: 'right' },
+    { header: ['ADJUSTED', 'gCO2e/kWh'], align: 'right' },
+    { header: ['', 'QUALITY'] },
+    { header: ['THRESHOLD', 'gCO2e/kWh'], align: 'right' },
+    { header: ['', 'NOW'] },
+    { header: ['', 'SOURCE'], minWidth: 10 },
+  ];
+  const body = rows.map((row, index) => ({
+    cells: [
+      String(index + 1),
+      row.region,
+      row.zone,
+      g(row.gCO2ePerKWh),
+      g(row.adjustedGCO2ePerKWh),
+      row.quality,
+      String(row.threshold),
+      row.aboveThreshold ? 'above' : 'below',
+      row.provider === 'static'
+        ? 'static annual average'
+        : `${row.provider} (${row.origin}), ${formatAgeSeconds(row.ageSeconds)} old`,
+    ],
+  }));
+  ctx.out(`Regions ranked by adjusted carbon intensity at ${answer.at} (from ${opts.api})\n\n`);
+  ctx.out(`${renderTable(columns, body, { width: opts.columns })}\n`);
 }

@@ -15,6 +15,7 @@ import {
   reportPeriodHalfOpen,
 } from '../../lambdas/core/report/period';
 import { loadConfig } from '../../lib/config';
+import { apiClient, describeApiError } from '../adapters/api-mode';
 import { type CliContext, CliError, EXIT } from '../context';
 import { common } from '../options';
 import { checkRegion, parseRegionList } from '../region-option';
@@ -203,6 +204,13 @@ export function registerReport(program: Command, ctx: CliContext): void {
       let model: ReportModel;
       if (options.input) {
         model = await modelFromFile(ctx, options.input, options, regions, build);
+      } else if (opts.api) {
+        // --api: the deployed API builds the report from the table (docs/api.md)
+        const period = parsePeriod(options);
+        const client = apiClient(ctx, { ...opts, api: opts.api });
+        model = (await client
+          .report({ from: period.from, to: options.to! })
+          .catch((error: unknown) => Promise.reject(describeApiError(error)))) as unknown as ReportModel;
       } else {
         const period = parsePeriod(options);
         const { config } = loadConfig(options.config, ctx.cwd);

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
+import { ApiError } from '../../client';
 import { type ForecastSummary, summarizeForecast } from '../../lambdas/core/carbon/forecast-summary';
 import { type CarbonStatusRow, carbonStatusRow, formatAgeSeconds } from '../../lambdas/core/carbon/status-row';
 import { MAX_PLAUSIBLE_GCO2E_PER_KWH } from '../../lambdas/core/carbon/validate-reading';
 import { loadConfig } from '../../lib/config';
+import { apiClient, describeApiError } from '../adapters/api-mode';
 import { type CliContext, CliError, EXIT } from '../context';
 import { common, usage } from '../options';
 import { visible } from '../text';
@@ -51,6 +53,10 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       const json = opts.output === 'json';
       if (opts.region === undefined) throw usage('status needs --region R (or AWS_REGION), e.g. --region eu-central-1');
       const region = checkRegion(opts.region, opts.regionFromOption ? '--region' : 'AWS_REGION');
+      if (opts.api) {
+        await statusFromApi(ctx, { ...opts, api: opts.api }, region, json);
+        return;
+      }
       const thresholdOption = parseThreshold(options.threshold);
       const provider = parseProvider(options.provider);
       const { config } = loadConfig(options.config, ctx.cwd);
@@ -97,4 +103,41 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       lines.push(describeProviders(carbon));
       ctx.out(`${lines.join('\n')}\n`);
     });
+}
+
+/**
+ * `status --api URL --region R`: the region's stored reading from the deployed API (`GET /v1/regions/{region}`) and
+ * its forecast's cleanest hour (`GET /v1/forecast/{region}`, none when the API has no forecast: 404).
+ */
+async function statusFromApi(
+  ctx: CliContext,
+  opts: ReturnType<typeof common> & { api: string },
+  region: string,
+  json: boolean,
+): Promise<void> {
+  const client = apiClient(ctx, opts);
+  const [row, forecast] = await Promise.all([
+    client.region(region),
+    client.forecast(region, { durationMinutes: 60 }).catch((error: unknown) => {
+      if (error instanceof ApiError && error.status === 404) return null;
+      throw error;
+    }),
+  ]).catch((error: unknown) => Promise.reject(describeApiError(error)));
+  if (json) {
+    ctx.out(`${JSON.stringify({ ...row, forecast }, null, 2)}\n`);
+    return;
+  }
+  const lines = [
+    `${row.region} (zone ${row.zone}): ${g(row.gCO2ePerKWh)} gCO2e/kWh, ${row.quality}`,
+    `  source:     ${row.provider} (${row.origin}), ${row.signal} signal${row.isEstimated ? ', estimated' : ''}`,
+    `  observed:   ${row.observedAt} (${row.provider === 'static' ? 'annual average, never stale' : `${formatAgeSeconds(row.ageSeconds)} ago`})`,
+    `  adjusted:   ${g(row.adjustedGCO2ePerKWh)} gCO2e/kWh (freshness and estimate penalties, used for ranking)`,
+    `  threshold:  ${row.threshold} gCO2e/kWh: ${row.aboveThreshold ? 'ABOVE' : 'below'} (deployed configuration)`,
+    forecast?.bestWindow
+      ? `  forecast:   cleanest hour from ${forecast.bestWindow.start}: ${g(forecast.bestWindow.meanGCO2ePerKWh)} gCO2e/kWh (${forecast.bestWindow.savingsPercent.toFixed(0)} % below now)`
+      : '  forecast:   none stored',
+    `  from:       ${opts.api}`,
+  ];
+  if (row.fallbackReason) lines.push(`  fallback:   ${visible(row.fallbackReason)}`);
+  ctx.out(`${lines.join('\n')}\n`);
 }

@@ -44,3 +44,6 @@ export const PROVIDER_URL_ENV = {
 /** Every function: Powertools' service name (the `service` metric dimension) and metrics namespace. */
 export const POWERTOOLS_SERVICE_NAME_ENV = 'POWERTOOLS_SERVICE_NAME';
 export const POWERTOOLS_METRICS_NAMESPACE_ENV = 'POWERTOOLS_METRICS_NAMESPACE';
+
+/** API: JSON array of the names of the product's alarms, for the open alarms of `GET /v1/health`. */
+export const API_ALARM_NAMES_ENV = 'API_ALARM_NAMES';

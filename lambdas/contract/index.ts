@@ -4,6 +4,8 @@
  * import these values, so they cannot drift. Constants and types only: no SDK, no I/O (the CDK app loads this at
  * synth). `lib/` imports nothing else from `lambdas/` except the configuration schema (docs/architecture.md).
  */
+
+export * from './api';
 export * from './environment';
 export * from './events';
 export * from './metrics';

@@ -14,6 +14,7 @@ export const FUNCTIONS = {
   dispatcher: 'dispatcher',
   outcomeRecorder: 'dispatch-outcome-recorder',
   worker: 'worker',
+  api: 'api',
 } as const;
 
 export type FunctionName = (typeof FUNCTIONS)[keyof typeof FUNCTIONS];
@@ -33,3 +34,8 @@ export const WORKER_TIMEOUT_SECONDS = 300;
 
 /** Name of the configuration file inside each function's code asset (docs/configuration-delivery.md). */
 export const FUNCTION_CONFIG_FILE = 'config.json';
+
+/** Stage of the HTTP API (docs/api.md); its URL is `https://<api-id>.execute-api.<region>.amazonaws.com`. */
+export const API_STAGE_NAME = '$default';
+/** Name of the HTTP API (also in its access log group name). */
+export const API_NAME = 'carbon-aware-scheduler-api';

@@ -23,6 +23,7 @@ import type { ResizeScope } from '../../lambdas/core/config/schema';
 import { Observability } from '../constructs/observability';
 import { ProductFunction } from '../constructs/product-function';
 import { StateTable } from '../constructs/state-table';
+import { SustainabilityApi } from '../constructs/sustainability-api';
 import { ec2SchedulingStatements } from '../iam/ec2-scheduling';
 import { tableAccessStatements } from '../iam/table-access';
 import { lambdaEntry } from '../paths';
@@ -271,6 +272,13 @@ export class ControlPlaneStack extends Stack {
       schedulerLogGroup: this.scheduler.logGroup,
       alarmEmails: props.alarmEmails,
       runbookUrl: props.runbookUrl,
+    });
+
+    // Sustainability HTTP API (docs/api.md) --------------------------------------------------------------------
+    new SustainabilityApi(this, 'SustainabilityApi', {
+      table: this.table.table,
+      alarms: this.observability.alarms,
+      ...common,
     });
 
     // Outputs: what a user needs to find and invoke after `cdk deploy` ----------------------------------------

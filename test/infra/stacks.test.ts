@@ -73,7 +73,7 @@ describe('Module: infrastructure', () => {
       const functions = template.findResources('AWS::Lambda::Function');
 
       // Assess
-      expect(Object.keys(functions)).toHaveLength(5);
+      expect(Object.keys(functions)).toHaveLength(6);
       for (const fn of Object.values(functions)) {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs22.x',
@@ -93,7 +93,7 @@ describe('Module: infrastructure', () => {
         expect(fn.Properties.Timeout).toBeGreaterThanOrEqual(30);
         expect(fn.Properties.MemorySize).toBeGreaterThanOrEqual(256);
       }
-      template.resourceCountIs('AWS::Logs::LogGroup', 5);
+      template.resourceCountIs('AWS::Logs::LogGroup', 7); // six functions and the API's access logs
       template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
       template.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
     });
@@ -109,7 +109,7 @@ describe('Module: infrastructure', () => {
       const file = JSON.parse(readFileSync(join(richConfigDir, written!, 'config.json'), 'utf8'));
 
       // Assess
-      expect(functions).toHaveLength(5 + 3);
+      expect(functions).toHaveLength(6 + 3);
       for (const fn of functions) {
         expect(Object.keys(fn.Properties.Environment.Variables)).not.toContain('CONFIG');
         expect(JSON.stringify(fn.Properties.Environment.Variables)).not.toContain('team-0');
@@ -240,6 +240,8 @@ describe('Module: infrastructure', () => {
       const outputs = Object.keys(template.findOutputs('*')).sort();
       expect(outputs).toEqual([
         'AlarmTopicArn',
+        'ApiFunctionName',
+        'ApiUrl',
         'CarbonFetcherFunctionName',
         'DashboardUrl',
         'DispatcherFunctionName',
