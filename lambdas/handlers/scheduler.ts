@@ -25,6 +25,7 @@ import { runTime } from '../core/scheduler/tick';
 import { type Environment, requiredVariable } from './shared/environment';
 import { consoleEventSchema, isEventBridgeEvent, parseEvent, parseEventBridgeEvent, runMode } from './shared/events';
 import { loadFunctionConfig } from './shared/function-config';
+import { resourcePortsFromEnvironment } from './shared/resource-ports';
 import { defaultTelemetry, oncePerContainer, type Telemetry } from './shared/telemetry';
 
 /**
@@ -109,6 +110,7 @@ export function schedulerWiringFromEnvironment(
     prices: withOverrides(priceList, config.priceOverrides),
     prefetchPrices: (pairs) => priceList.prefetch(pairs),
     ...(config.rightsizing.enabled ? { rightsizing: new DynamoDbRecommendationStore(doc, tableName) } : {}),
+    ...withResources(resourcePortsFromEnvironment(env, doc, tableName, config)),
     ...overrides.ports?.(config),
   };
   return {
@@ -119,6 +121,8 @@ export function schedulerWiringFromEnvironment(
     ports,
   };
 }
+
+const withResources = (resources: SchedulerPorts['resources']) => (resources ? { resources } : {});
 
 /** The per-instance log line: the plan entry with the full carbon input of the decision. */
 function decisionLog(decision: ExecutedDecision) {

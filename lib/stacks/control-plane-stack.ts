@@ -22,6 +22,7 @@ import {
 } from '../../lambdas/contract';
 import { Observability } from '../constructs/observability';
 import { ProductFunction } from '../constructs/product-function';
+import { ResourceScheduling, type ResourceSchedulingProps } from '../constructs/resource-scheduling';
 import { StateTable } from '../constructs/state-table';
 import { lambdaEntry } from '../paths';
 
@@ -50,6 +51,8 @@ export interface ControlPlaneStackProps extends StackProps {
   readonly liveCarbonRegions: readonly string[];
   readonly alarmEmails: readonly string[];
   readonly runbookUrl: string;
+  /** `resources.informationTags` and `resources.notifications` (docs/resources.md). */
+  readonly resources?: Pick<ResourceSchedulingProps, 'informationTags' | 'notifications'>;
 }
 
 /**
@@ -120,6 +123,12 @@ export class ControlPlaneStack extends Stack {
       memorySize: 1024,
     });
     this.grantEc2Scheduling(this.scheduler, props.managedRegions, props.ebsKmsKeyArns);
+    new ResourceScheduling(this, 'ResourceScheduling', {
+      scheduler: this.scheduler,
+      managedRegions: props.managedRegions,
+      informationTags: props.resources?.informationTags ?? false,
+      ...(props.resources?.notifications ? { notifications: props.resources.notifications } : {}),
+    });
     new events.Rule(this, 'SchedulerSchedule', {
       description: 'Triggers the EC2 scheduler',
       schedule: events.Schedule.rate(Duration.minutes(props.schedulingIntervalMinutes)),

@@ -6,7 +6,7 @@ import { type ActionFailure, errorCode, errorMessage, REGION_WIDE_ERROR_CODES, r
 import type { CarbonInput } from './carbon-input';
 import type { IntensityPoint } from './carbon-policy';
 import { type Decision, type DecisionConfig, decideInstance } from './decide-instance';
-import { SCHEDULE_TAG } from './instance-facts';
+import { type InstanceFacts, SCHEDULE_TAG } from './instance-facts';
 import type { HistoryEntry, InstanceStateRecord, RegionState } from './instance-state';
 import { recordChanged } from './instance-state';
 import type {
@@ -80,6 +80,8 @@ export interface RegionRunInput {
   readonly ports: RegionPorts;
   /** Called once per instance with its final decision (structured logs). */
   readonly log?: (decision: ExecutedDecision) => void;
+  /** Applied to the decisions before acting: the start order across an application (lambdas/core/resources). */
+  readonly adjustDecisions?: (decisions: readonly Decision[], instances: readonly InstanceFacts[]) => Decision[];
 }
 
 interface Outcome {
@@ -132,7 +134,7 @@ export async function executeRegion(input: RegionRunInput): Promise<RegionResult
         warnings.push(`forecast unavailable: ${errorMessage(error)}`);
       }
     }
-    const decisions = described.instances.map((instance) => {
+    const decided = described.instances.map((instance) => {
       const resize = pending.get(instance.instanceId);
       return decideInstance({
         instance,
@@ -146,6 +148,7 @@ export async function executeRegion(input: RegionRunInput): Promise<RegionResult
         ...(resize ? { pendingResize: resize } : {}),
       });
     });
+    const decisions = input.adjustDecisions ? input.adjustDecisions(decided, described.instances) : decided;
 
     if (input.dryRun) {
       const planned = decisions.map((d): ExecutedDecision => (d.action === 'none' ? d : { ...d, result: 'planned' }));
