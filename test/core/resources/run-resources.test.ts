@@ -434,6 +434,33 @@ describe('Module: run-resources', () => {
       ]);
     });
 
+    it('keeps the run going when RDS cannot be described or the events cannot be put', async () => {
+      // Prepare: Monday 09:00, a stopped group and EC2 instance; DescribeDBInstances denied; PutEvents failing
+      const w = world({
+        groups: [group('west-web', { Schedule: 'office-hours' }, { min: 0, desired: 0, max: 0 })],
+        instances: [instance('i-web', { Schedule: 'office-hours' }, 'stopped')],
+      });
+      w.databases.describe = async () => {
+        throw Object.assign(new Error('not authorized to perform rds:DescribeDBInstances'), { name: 'AccessDenied' });
+      };
+      w.sink.publish = async (events) => ({
+        published: 0,
+        failed: events.map(() => ({ code: 'InternalFailure', message: 'try later' })),
+      });
+
+      // Act
+      const result = await w.run('2026-03-02T09:00:00Z');
+
+      // Assess: the group and the instance still start; both problems are warnings of the region
+      expect(w.groups.calls).toEqual(['UpdateAutoScalingGroup west-web 1-1-1']);
+      expect(starts(w)).toEqual([['i-web']]);
+      expect(result.errors).toEqual([]);
+      expect(result.warnings.map((x) => x.message)).toEqual([
+        'databases not scheduled this run: describe failed: AccessDenied: not authorized to perform rds:DescribeDBInstances',
+        '2 scheduling event(s) not published: InternalFailure: try later',
+      ]);
+    });
+
     it('plans every resource type on a dry run and changes nothing', async () => {
       // Prepare
       const w = world({
