@@ -18,8 +18,9 @@ import type { ProductFunction } from '../constructs/product-function';
  * - autoscaling:UpdateAutoScalingGroup and autoscaling:CreateOrUpdateTags on `autoScalingGroup`:
  *   `autoscaling:ResourceTag/${TagKey}` (Auto Scaling's own key; it also accepts `aws:ResourceTag/…`);
  * - autoscaling:DescribeAutoScalingGroups: no resource-level permissions (`*`, justified in the cdk-nag suppression);
- * - rds:AddTagsToResource (only with informational tags): on `db` and `cluster` with `aws:ResourceTag/${TagKey}`, and
- *   `aws:TagKeys` limited to the two informational keys, so the scheduler can never change a `Schedule` tag;
+ * - rds:AddTagsToResource and ec2:CreateTags (only with informational tags): on `db`, `cluster` and `instance` with
+ *   `aws:ResourceTag/${TagKey}`, and `aws:TagKeys` limited to the two informational keys, so the scheduler can never
+ *   change a `Schedule` tag;
  * - events:PutEvents on the product's bus (the home region's default bus), condition `events:source` equal to the
  *   product's scheduling source, so the role cannot put events that pretend to come from someone else.
  */
@@ -86,6 +87,15 @@ export function resourceSchedulingStatements(props: ResourceSchedulingIamProps):
         sid: 'InformationTagsOnScheduleTaggedDatabases',
         actions: ['rds:AddTagsToResource'],
         resources: [...dbs, ...clusters],
+        conditions: {
+          Null: { [`aws:ResourceTag/${tagKey}`]: 'false' },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': [...INFORMATION_TAG_KEYS] },
+        },
+      }),
+      new iam.PolicyStatement({
+        sid: 'InformationTagsOnScheduleTaggedInstances',
+        actions: ['ec2:CreateTags'],
+        resources: arns('ec2', 'instance/*'),
         conditions: {
           Null: { [`aws:ResourceTag/${tagKey}`]: 'false' },
           'ForAllValues:StringEquals': { 'aws:TagKeys': [...INFORMATION_TAG_KEYS] },

@@ -89,6 +89,16 @@ describe('Module: resource-scheduling IAM', () => {
           },
         },
         {
+          Sid: 'InformationTagsOnScheduleTaggedInstances',
+          Effect: 'Allow',
+          Action: 'ec2:CreateTags',
+          Resource: 'arn:aws:ec2:eu-west-1:123456789012:instance/*',
+          Condition: {
+            Null: { 'aws:ResourceTag/Schedule': 'false' },
+            'ForAllValues:StringEquals': { 'aws:TagKeys': ['ScheduleLastAction', 'ScheduleLastError'] },
+          },
+        },
+        {
           Sid: 'InformationTagsOnScheduleTaggedGroups',
           Effect: 'Allow',
           Action: 'autoscaling:CreateOrUpdateTags',
@@ -127,6 +137,7 @@ describe('Module: resource-scheduling IAM', () => {
       // Informational tags are off by default: no tagging permission at all
       expect(JSON.stringify(statements)).not.toContain('AddTagsToResource');
       expect(JSON.stringify(statements)).not.toContain('CreateOrUpdateTags');
+      expect(JSON.stringify(statements)).not.toContain('ec2:CreateTags');
     });
 
     it('never grants an RDS or Auto Scaling mutation without the Schedule tag condition', () => {

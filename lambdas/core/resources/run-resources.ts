@@ -329,7 +329,7 @@ export async function scheduleRegionWithResources(
   const executed: ExecutedResourceDecision[] = [];
   let savings = NO_SAVINGS;
   const events: SchedulingEvent[] = [];
-  const tagWork: { resource: Resource; tags: Record<string, string> }[] = [];
+  const tagWork: { resource: Parameters<InformationTagger['tag']>[0]; tags: Record<string, string> }[] = [];
   for (const decision of decisions) {
     const resource = byKey.get(resourceKey({ type: decision.resourceType, id: decision.id }))!;
     const key = resourceKey(resource);
@@ -429,14 +429,7 @@ export async function scheduleRegionWithResources(
         }),
       );
       if (config.resources.informationTags && ports.informationTagger) {
-        const stamp = `${iso.slice(0, 16)}Z`;
-        tagWork.push({
-          resource,
-          tags: {
-            [LAST_ACTION_TAG]: cut(`${decision.action} ${stamp} ${outcome.ok ? 'ok' : 'failed'}`, TAG_VALUE_MAX),
-            ...(error ? { [LAST_ERROR_TAG]: cut(`${stamp} ${tagSafe(error)}`, TAG_VALUE_MAX) } : {}),
-          },
-        });
+        tagWork.push({ resource, tags: informationTags(decision.action, iso, error) });
       }
     } else {
       if (decision.newState !== undefined) record = { ...record, state: decision.newState };
@@ -478,6 +471,16 @@ export async function scheduleRegionWithResources(
         hibernated: d.action === 'stop' && d.hibernate === true && executedEc2.result === 'ok',
       }),
     );
+    if (config.resources.informationTags && ports.informationTagger) {
+      tagWork.push({
+        resource: { type: 'ec2-instance', id: d.instanceId, region },
+        tags: informationTags(
+          d.action,
+          iso,
+          executedEc2.result === 'failed' ? (executedEc2.error ?? 'failed') : undefined,
+        ),
+      });
+    }
   }
 
   // 6. Persist.
@@ -527,6 +530,15 @@ export async function scheduleRegionWithResources(
 }
 
 const ZERO: GroupSizes = { min: 0, desired: 0, max: 0 };
+
+/** `ScheduleLastAction` (`stop 2026-11-23T17:00Z ok`) and, after a failure, `ScheduleLastError`. */
+function informationTags(action: string, iso: string, error: string | undefined): Record<string, string> {
+  const stamp = `${iso.slice(0, 16)}Z`;
+  return {
+    [LAST_ACTION_TAG]: cut(`${action} ${stamp} ${error ? 'failed' : 'ok'}`, TAG_VALUE_MAX),
+    ...(error ? { [LAST_ERROR_TAG]: cut(`${stamp} ${tagSafe(error)}`, TAG_VALUE_MAX) } : {}),
+  };
+}
 
 async function act(ports: ResourcePorts, resource: Resource, decision: ResourceDecision): Promise<void> {
   switch (resource.type) {

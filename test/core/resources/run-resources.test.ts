@@ -402,9 +402,13 @@ describe('Module: run-resources', () => {
       ]);
     });
 
-    it('reports a failed stop as a Scheduling Error (warning for a transient state), records it and tags it', async () => {
+    it('reports a failed stop as a Scheduling Error (warning for a transient state), records it and tags it (EC2 too)', async () => {
       // Prepare: Monday 18:00; RDS refuses the stop
-      const w = world({ databases: [dbInstance('orders-db', SHOP, 'available')], informationTags: true });
+      const w = world({
+        databases: [dbInstance('orders-db', SHOP, 'available')],
+        instances: [instance('i-admin', { Schedule: 'office-hours' }, 'running')],
+        informationTags: true,
+      });
       w.databases.failures.set('orders-db', 'InvalidDBInstanceState');
 
       // Act
@@ -418,6 +422,7 @@ describe('Module: run-resources', () => {
       });
       expect(w.sink.events.map((e) => [e.detailType, e.detail.severity, e.detail.error?.code])).toEqual([
         ['Scheduling Error', 'warning', 'InvalidDBInstanceState'],
+        ['Scheduling Action', 'info', undefined],
       ]);
       expect(w.record('rds-instance/orders-db')).toMatchObject({
         state: 'stop_failed',
@@ -431,6 +436,7 @@ describe('Module: run-resources', () => {
             ScheduleLastError: '2026-03-02T18:00Z InvalidDBInstanceState: orders-db cannot do that now',
           },
         },
+        { id: 'i-admin', tags: { ScheduleLastAction: 'stop 2026-03-02T18:00Z ok' } },
       ]);
     });
 
