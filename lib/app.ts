@@ -55,6 +55,10 @@ export function addProductStacks(
     liveCarbonRegions: liveCarbonRegions(config),
     alarmEmails: config.alarms.emails,
     runbookUrl: config.alarms.runbookUrl,
+    resources: {
+      informationTags: config.resources.informationTags,
+      ...(config.resources.notifications ? { notifications: config.resources.notifications } : {}),
+    },
   });
   const workers = config.workerRegions.map(
     (region) =>

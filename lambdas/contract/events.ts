@@ -10,3 +10,10 @@ export const JOB_COMPLETED_DETAIL_TYPE = 'JobCompleted';
 /** `source` and `detail-type` of the scheduled events of EventBridge rules (fetcher, scheduler, rightsizer). */
 export const SCHEDULED_EVENT_SOURCE = 'aws.events';
 export const SCHEDULED_EVENT_DETAIL_TYPE = 'Scheduled Event';
+
+/** `source` of the scheduler's action and error events on the product's bus (docs/resources.md, "Events"). */
+export const SCHEDULING_EVENT_SOURCE = 'carbon-aware-scheduler';
+/** `detail-type` of an action the scheduler took. */
+export const SCHEDULING_ACTION_DETAIL_TYPE = 'Scheduling Action';
+/** `detail-type` of an action that failed. */
+export const SCHEDULING_ERROR_DETAIL_TYPE = 'Scheduling Error';

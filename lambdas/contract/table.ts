@@ -18,6 +18,10 @@ export const KEY_PREFIX = {
   instance: 'INSTANCE#',
   /** `HISTORY#<region>#<instanceId>`: the actions the scheduler took on an instance. */
   history: 'HISTORY#',
+  /** `RESOURCE#<region>`: scheduler state of each RDS DB instance, DB cluster and Auto Scaling group (`<type>/<id>`). */
+  resource: 'RESOURCE#',
+  /** `RESOURCE_HISTORY#<region>#<type>/<id>`: the actions the scheduler took on such a resource. */
+  resourceHistory: 'RESOURCE_HISTORY#',
   /** `SAVINGS#<yyyy-mm-dd>`: savings of one UTC day, one item per region. */
   savings: 'SAVINGS#',
   /** `SAVINGS_TOTAL#DAY#<yyyy-mm-dd>`, `SAVINGS_TOTAL#MONTH#<yyyy-mm>`, `SAVINGS_TOTAL#ALL`: running totals. */

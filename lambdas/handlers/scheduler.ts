@@ -27,6 +27,7 @@ import { confirmedConsoleEventSchema, deliveryAge } from './shared/delivery';
 import { type Environment, requiredVariable } from './shared/environment';
 import { isEventBridgeEvent, parseEvent, parseEventBridgeEvent, runMode } from './shared/events';
 import { loadFunctionConfig } from './shared/function-config';
+import { resourcePortsFromEnvironment } from './shared/resource-ports';
 import { defaultTelemetry, oncePerContainer, type Telemetry } from './shared/telemetry';
 
 /**
@@ -136,6 +137,7 @@ export function schedulerWiringFromEnvironment(
     prices: withOverrides(priceList, config.priceOverrides),
     prefetchPrices: (pairs) => priceList.prefetch(pairs),
     ...(config.rightsizing.enabled ? { rightsizing: new DynamoDbRecommendationStore(doc, tableName) } : {}),
+    ...withResources(resourcePortsFromEnvironment(env, doc, tableName, config)),
     ...overrides.ports?.(config),
   };
   return {
@@ -146,6 +148,8 @@ export function schedulerWiringFromEnvironment(
     ports,
   };
 }
+
+const withResources = (resources: SchedulerPorts['resources']) => (resources ? { resources } : {});
 
 /** The per-instance log line: the plan entry with the full carbon input of the decision and the run's tick. */
 function decisionLog(decision: ExecutedDecision, tick: string) {
@@ -158,7 +162,10 @@ export interface SchedulerContext {
   readonly getRemainingTimeInMillis?: () => number;
 }
 
-function countsByRegion(plan: readonly PlanEntry[], regions: readonly string[]): Record<string, ActionCounts> {
+function countsByRegion(
+  plan: readonly Pick<PlanEntry, 'region' | 'action' | 'result'>[],
+  regions: readonly string[],
+): Record<string, ActionCounts> {
   const counts: Record<string, { start: number; stop: number; resize: number; none: number; failed: number }> = {};
   const of = (region: string) => {
     counts[region] ??= { start: 0, stop: 0, resize: 0, none: 0, failed: 0 };

@@ -22,6 +22,7 @@ import {
 import type { ResizeScope } from '../../lambdas/core/config/schema';
 import { Observability } from '../constructs/observability';
 import { ProductFunction } from '../constructs/product-function';
+import { ResourceScheduling, type ResourceSchedulingProps } from '../constructs/resource-scheduling';
 import { StateTable } from '../constructs/state-table';
 import { SustainabilityApi } from '../constructs/sustainability-api';
 import { ec2SchedulingStatements } from '../iam/ec2-scheduling';
@@ -57,6 +58,8 @@ export interface ControlPlaneStackProps extends StackProps {
   readonly liveCarbonRegions: readonly string[];
   readonly alarmEmails: readonly string[];
   readonly runbookUrl: string;
+  /** `resources.informationTags` and `resources.notifications` (docs/resources.md). */
+  readonly resources?: Pick<ResourceSchedulingProps, 'informationTags' | 'notifications'>;
 }
 
 /**
@@ -142,6 +145,12 @@ export class ControlPlaneStack extends Stack {
       maxEventAge: Duration.minutes(Math.max(1, props.schedulingIntervalMinutes)),
     });
     this.grantEc2Scheduling(this.scheduler, props);
+    new ResourceScheduling(this, 'ResourceScheduling', {
+      scheduler: this.scheduler,
+      managedRegions: props.managedRegions,
+      informationTags: props.resources?.informationTags ?? false,
+      ...(props.resources?.notifications ? { notifications: props.resources.notifications } : {}),
+    });
     new events.Rule(this, 'SchedulerSchedule', {
       description: 'Triggers the EC2 scheduler',
       schedule: events.Schedule.rate(Duration.minutes(props.schedulingIntervalMinutes)),

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { SCHEDULING_ACTION_DETAIL_TYPE, SCHEDULING_ERROR_DETAIL_TYPE, SCHEDULING_EVENT_SOURCE } from '../../contract';
 import type { ResourceHour } from '../resources/accounting';
 import { type ResourceDecision, resourceCarbonSummary } from '../resources/decide';
 import { formatResourceReason, resourceRuleIds } from '../resources/reason';
@@ -12,12 +13,8 @@ import { RESOURCE_TYPES } from '../resources/types';
  * cannot drift. A consumer matches on `detail-type`, `detail.severity`, `detail.resource.type` or `detail.rule`.
  */
 
-/** EventBridge `source` of the product's events (the dispatcher's events use the same). */
-export const SCHEDULING_EVENT_SOURCE = 'carbon-aware-scheduler';
-/** `detail-type` of an action that was taken. */
-export const SCHEDULING_ACTION_DETAIL_TYPE = 'Scheduling Action';
-/** `detail-type` of an action that failed. */
-export const SCHEDULING_ERROR_DETAIL_TYPE = 'Scheduling Error';
+/** Source and detail types live in the contract (the CDK app's rules match them). */
+export { SCHEDULING_ACTION_DETAIL_TYPE, SCHEDULING_ERROR_DETAIL_TYPE, SCHEDULING_EVENT_SOURCE };
 /** Version of the detail shape; a consumer should check it. */
 export const SCHEDULING_EVENT_VERSION = 1;
 /** Reasons longer than this are cut (with `…`), so an event stays far below EventBridge's 256 KB. */

@@ -46,6 +46,31 @@ export const resourcesConfigSchema = z
       .min(1)
       .refine((types) => new Set(types).size === types.length, { error: 'startOrder lists a resource type twice' })
       .optional(),
+    /**
+     * Write the informational tags `ScheduleLastAction` (e.g. `stop 2026-11-23T18:00Z ok`) and `ScheduleLastError` on
+     * the RDS DB instances, DB clusters and Auto Scaling groups the scheduler acts on. Off by default: tags written
+     * by the scheduler show as drift to CloudFormation, CDK or Terraform stacks that own the resource, and need the
+     * tagging permissions (docs/resources.md, "Events and notifications").
+     */
+    informationTags: z.boolean().default(false),
+    /**
+     * An SNS topic for the `Scheduling Action` / `Scheduling Error` events of the product's bus, filtered by
+     * severity (an EventBridge rule with an SNS target; subscribe e-mail addresses, or AWS Chatbot to the topic).
+     * Absent: no topic.
+     */
+    notifications: z
+      .object({
+        /** Severities sent to the topic (`info` = every action, `warning` = failures retried by themselves). */
+        severities: z
+          .array(z.enum(['info', 'warning', 'error']))
+          .min(1)
+          .refine((values) => new Set(values).size === values.length, { error: 'severities lists a value twice' })
+          .default(['error']),
+        /** E-mail addresses subscribed to the topic (each must confirm the subscription). */
+        emails: z.array(z.email()).default([]),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

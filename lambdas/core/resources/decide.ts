@@ -388,7 +388,7 @@ export function decideResource(input: DecideResourceInput): ResourceDecision {
 }
 
 /** The application and order of a resource, from its tags and `resources.startOrder`; undefined without one. */
-function startOrderOf(
+export function startOrderOf(
   resource: Resource,
   resources: ResourceDecisionConfig['resources'],
 ): { ok: true; application: string; order: number } | { ok: false; reason: string } | undefined {

@@ -42,6 +42,13 @@ export {
   parseMaintenanceWindow,
 } from './maintenance-window';
 export { applyOrder, applyStartOrder } from './order';
+export type {
+  InformationTagger,
+  ResourceHistoryEntry,
+  ResourceStateRecord,
+  ResourceStateStore,
+  SchedulingEventSink,
+} from './ports';
 export { autoRestartDue, dbClusterLimit, RDS_MAX_STOPPED_DAYS, rdsInstanceLimit } from './rds-rules';
 export {
   formatResourceReason,
@@ -52,6 +59,21 @@ export {
   resourceRuleIds,
   resourceStep,
 } from './reason';
+export {
+  type Ec2DecisionHook,
+  type ExecutedResourceDecision,
+  ec2AsResourceDecision,
+  LAST_ACTION_TAG,
+  LAST_ERROR_TAG,
+  planLine,
+  type RegionResultWithResources,
+  type ResourceCalls,
+  type ResourcePlanLine,
+  type ResourcePorts,
+  type ResourceRegionInput,
+  type ResourceRegionResult,
+  scheduleRegionWithResources,
+} from './run-resources';
 export { groupState, isKnownRdsStatus, lifecycleOf, rdsState } from './state';
 export {
   DEFAULT_APPLICATION_TAG,

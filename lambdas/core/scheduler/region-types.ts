@@ -3,6 +3,7 @@ import type { ScheduleRegistry } from '../schedule';
 import type { CarbonInput } from './carbon-input';
 import type { IntensityPoint } from './carbon-policy';
 import type { Decision, DecisionConfig } from './decide-instance';
+import type { InstanceFacts } from './instance-facts';
 import type { AutoResizeSource, Fleet, InstanceStateStore, SavingsIncrement, SavingsStore } from './ports';
 import type { ScheduleEvaluator } from './schedule-evaluator';
 
@@ -104,4 +105,6 @@ export interface RegionRunInput {
   readonly fence?: number;
   /** Epoch ms by which the region stops sending actions; what is left is carried to the next tick. */
   readonly deadline?: number;
+  /** Applied to the decisions before acting: the start order across an application (lambdas/core/resources). */
+  readonly adjustDecisions?: (decisions: readonly Decision[], instances: readonly InstanceFacts[]) => Decision[];
 }

@@ -50,7 +50,8 @@ export async function runRegion(input: RegionRunInput): Promise<RegionResult> {
       }),
     );
     warnings.push(...reconciled.warnings);
-    const decisions: Decision[] = await inPhase('decide', () => decideRegion(input, reading, reconciled.instances));
+    const decided: Decision[] = await inPhase('decide', () => decideRegion(input, reading, reconciled.instances));
+    const decisions = input.adjustDecisions ? input.adjustDecisions(decided, reading.instances) : decided;
 
     if (input.dryRun) {
       const planned = decisions.map((d): ExecutedDecision => (d.action === 'none' ? d : { ...d, result: 'planned' }));

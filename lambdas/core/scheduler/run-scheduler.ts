@@ -2,6 +2,13 @@ import pLimit from 'p-limit';
 import type { CarbonLookup, ForecastLookup } from '../carbon/lookup';
 import type { SourcedReading } from '../carbon/reading';
 import { staticReading } from '../carbon/static-reading';
+import type { ResourcesConfig } from '../resources/config';
+import {
+  type RegionResultWithResources,
+  type ResourcePlanLine,
+  type ResourcePorts,
+  scheduleRegionWithResources,
+} from '../resources/run-resources';
 import type { ScheduleRegistry } from '../schedule';
 import { errorMessage } from './batch';
 import { carbonInputFromSourced } from './carbon-input';
@@ -21,6 +28,8 @@ export interface SchedulerRunConfig extends DecisionConfig {
   readonly managedRegions: readonly string[];
   readonly pueFor: (region: string) => number;
   readonly carbon: DecisionConfig['carbon'] & { readonly zoneOverrides: Readonly<Record<string, string>> };
+  /** RDS, Aurora and Auto Scaling scheduling (docs/resources.md). */
+  readonly resources?: ResourcesConfig;
 }
 
 /** Ports of a run: the region ports plus carbon data and the lease. */
@@ -31,6 +40,8 @@ export interface SchedulerPorts extends RegionPorts {
   readonly lease?: Lease;
   /** Called once per instance with its final decision. */
   readonly log?: (decision: ExecutedDecision) => void;
+  /** RDS DB instances, DB clusters and Auto Scaling groups; absent: EC2 only. */
+  readonly resources?: ResourcePorts;
 }
 
 /** Input of {@link runScheduler}. */
@@ -60,8 +71,8 @@ export interface SchedulerRunResult {
   readonly status: 'completed' | 'skipped';
   /** Why the run was skipped. */
   readonly skippedReason?: string;
-  /** The plan (docs/scheduler.md): one entry per described instance, every managed region. */
-  readonly plan: PlanEntry[];
+  /** The plan (docs/scheduler.md): one entry per described instance, then per described resource (docs/resources.md). */
+  readonly plan: (PlanEntry | ResourcePlanLine)[];
   readonly totals: PlanTotals & { readonly savings: SavingsIncrement };
   /** Regions that failed as a whole, and other errors. */
   readonly errors: { readonly region?: string; readonly message: string }[];
@@ -133,8 +144,8 @@ export async function runScheduler(input: SchedulerRunInput, ports: SchedulerPor
     const limit = pLimit(REGION_CONCURRENCY);
     const results = await Promise.all(
       regions.map((region) =>
-        limit(() =>
-          runRegion({
+        limit(() => {
+          const regionInput = {
             region,
             tick,
             dryRun,
@@ -155,8 +166,19 @@ export async function runScheduler(input: SchedulerRunInput, ports: SchedulerPor
             ...(ports.log ? { log: ports.log } : {}),
             ...(fence !== undefined ? { fence } : {}),
             ...(input.deadline !== undefined ? { deadline: input.deadline } : {}),
-          }),
-        ),
+          };
+          // Resources and the start order across an application: lambdas/core/resources/run-resources.ts.
+          return ports.resources && config.resources
+            ? scheduleRegionWithResources(
+                {
+                  ...regionInput,
+                  config: { ...config, resources: config.resources },
+                  ports: { ...ports, ...ports.resources },
+                },
+                (hook) => runRegion({ ...regionInput, adjustDecisions: hook }),
+              )
+            : runRegion(regionInput);
+        }),
       ),
     );
     const decisions = results.flatMap((r) => r.decisions);
@@ -173,7 +195,10 @@ export async function runScheduler(input: SchedulerRunInput, ports: SchedulerPor
     return {
       ...base,
       status: 'completed',
-      plan: decisions.map(planEntry),
+      plan: [
+        ...decisions.map(planEntry),
+        ...results.flatMap((r) => (r as Partial<RegionResultWithResources>).resources?.plan ?? []),
+      ],
       totals: { ...planTotals(decisions), savings },
       errors: results.filter((r) => r.error).map((r) => ({ region: r.region, message: r.error! })),
       warnings,
