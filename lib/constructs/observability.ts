@@ -10,7 +10,7 @@ import { QueryDefinition, QueryString } from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import type { MetricName } from '../../lambdas/contract';
+import { METRICS, type MetricName } from '../../lambdas/contract';
 import { workerStackName } from '../naming';
 import type { ProductFunction } from './product-function';
 import { graph, logQuery, markdown, metricsLogQuery, productMetric, searchMetric } from './widgets';
@@ -151,13 +151,25 @@ export class Observability extends Construct {
       defaultInterval: Duration.days(7),
       periodOverride: cw.PeriodOverride.AUTO,
     });
-    const logGroups = props.functions.map(({ fn }) => fn.logGroup.logGroupName);
+    // Each widget reads only the log group of the function that emits its figures: Logs Insights bills every byte
+    // of the log groups it scans, and the scheduler's decision log is the largest.
+    const logGroupOf = (name: MetricName): string[] =>
+      props.functions
+        .filter(({ fn }) => fn.serviceName === METRICS[name].service)
+        .map(({ fn }) => fn.logGroup.logGroupName);
     const query = (
       title: string,
-      fields: readonly (MetricName | 'State')[],
+      fields: readonly [MetricName, ...(MetricName | 'State')[]],
       pipeline: string,
       options: { width?: number; view?: cw.LogQueryVisualizationType; filter?: string } = {},
-    ) => logQuery(title, logGroups, metricsLogQuery(fields, pipeline, options.filter), options);
+    ): cw.IWidget => {
+      const groups = logGroupOf(fields[0]);
+      if (groups.length === 0) {
+        // The emitting function is not deployed (e.g. rightsizing disabled).
+        return new cw.TextWidget({ markdown: `**${title}**: not deployed`, width: options.width ?? 8, height: 6 });
+      }
+      return logQuery(title, groups, metricsLogQuery(fields, pipeline, options.filter), options);
+    };
     const table = cw.LogQueryVisualizationType.TABLE;
     const bar = cw.LogQueryVisualizationType.BAR;
     this.dashboard.addWidgets(
