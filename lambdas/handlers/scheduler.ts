@@ -153,12 +153,15 @@ export function createSchedulerHandler(wiring: SchedulerWiring | (() => Schedule
     const { now, tick } = runTime(trigger, config.schedulingIntervalMinutes);
     const remainingMs = context.getRemainingTimeInMillis?.();
     const leaseSeconds = remainingMs !== undefined ? Math.ceil(remainingMs / 1000) + 30 : 900;
+    // Bad tags that change nothing are logged at INFO once an hour, not on every run (decisionLogLevel).
+    const firstRunOfHour = now.getUTCMinutes() < config.schedulingIntervalMinutes;
 
     const result = await runScheduler(
       { now, tick, dryRun, config, registry, holder: context.awsRequestId ?? randomUUID(), leaseSeconds },
       {
         ...wired.ports,
-        log: (decision) => logger[decisionLogLevel(decision)]('scheduler decision', decisionLog(decision)),
+        log: (decision) =>
+          logger[decisionLogLevel(decision, firstRunOfHour)]('scheduler decision', decisionLog(decision)),
       },
     );
 
