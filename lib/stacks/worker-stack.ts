@@ -86,11 +86,15 @@ export class WorkerStack extends Stack {
         treatMissingData: cw.TreatMissingData.NOT_BREACHING,
       }),
     ];
+    // The alarms need no action: their state changes go to the event bus whatever their actions.
+    void alarms;
     if (this.region !== props.homeRegion) {
       new events.Rule(this, 'ForwardAlarmsHome', {
         description:
           "Forwards the worker alarms' state changes to the home region, whose rule notifies the alarm topic",
-        eventPattern: { ...ALARM_STATE_CHANGE, resources: alarms.map((alarm) => alarm.alarmArn) },
+        // CloudFormation names the alarms `<stack name>-<logical id>-<suffix>` (no Fn::GetAtt, which not every
+        // CloudFormation implementation resolves for alarms).
+        eventPattern: { ...ALARM_STATE_CHANGE, detail: { alarmName: [{ prefix: `${this.stackName}-` }] } },
         targets: [new targets.EventBus(events.EventBus.fromEventBusArn(this, 'HomeBus', homeBusArn))],
       });
     }

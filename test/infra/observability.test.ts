@@ -259,7 +259,7 @@ describe('Module: observability', () => {
         EventPattern: Match.objectLike({
           source: ['aws.cloudwatch'],
           'detail-type': ['CloudWatch Alarm State Change'],
-          resources: Match.anyValue(),
+          detail: { alarmName: [{ prefix: 'CarbonAwareScheduler-Worker-eu-north-1-' }] },
         }),
         Targets: [Match.objectLike({ Arn: Match.stringLikeRegexp('event-bus/default') })],
       });
