@@ -1,4 +1,4 @@
-import { METRICS, type MetricName, TOTAL_PERIODS } from '../lambdas/contract';
+import { METRICS, type MetricName } from '../lambdas/contract';
 
 /**
  * The product's own monthly running cost (Lambda, DynamoDB, CloudWatch), from measured or stated usage and the
@@ -11,7 +11,8 @@ import { METRICS, type MetricName, TOTAL_PERIODS } from '../lambdas/contract';
  *                + storedGB × usdPerGbMonth
  *   CloudWatch = metricSeries × usdPerMetricMonth + dashboards × usdPerDashboard + alarmMetrics × usdPerAlarmMetric
  *                + getMetricDataMetrics ÷ 1000 × usdPerThousandMetrics + logGBIngested × usdPerGbIngested
- *                + logGBStored × usdPerGbMonthStored
+ *                + logGBStored × usdPerGbMonthStored + logsInsightsGBScanned × usdPerGbScanned
+ *   KMS        = customer-managed keys × usdPerKeyMonth
  */
 
 /** Public on-demand unit prices of one region, USD. */
@@ -34,6 +35,10 @@ export interface RegionUnitPrices {
   /** CloudWatch Logs, standard log class. */
   readonly logsUsdPerGbIngested: number;
   readonly logsUsdPerGbMonthStored: number;
+  /** CloudWatch Logs Insights queries (the dashboard's log widgets), per GB scanned. */
+  readonly logsInsightsUsdPerGbScanned: number;
+  /** KMS customer-managed key, per month (requests within the free 20,000 a month). */
+  readonly kmsUsdPerKeyMonth: number;
   /** Where the numbers come from. */
   readonly source: string;
 }
@@ -45,7 +50,9 @@ export interface RegionUnitPrices {
  * $0.625 per million WRU, $0.125 per million RRU, $0.25 per GB-month; eu-central-1 $0.7625, $0.1525, $0.306);
  * https://aws.amazon.com/cloudwatch/pricing/ ($0.30 per metric-month, $3.00 per dashboard-month, $0.10 per alarm
  * metric, $0.01 per 1,000 GetMetricData metrics; Logs ingestion $0.50 per GB in us-east-1 and $0.63 in eu-central-1,
- * storage $0.03 and $0.0324 per GB-month). Prices change: check the pages (or the Price List API) before quoting.
+ * storage $0.03 and $0.0324 per GB-month; Logs Insights $0.005 and $0.0063 per GB scanned);
+ * https://aws.amazon.com/kms/pricing/ ($1 per customer-managed key and month). Prices change: check the pages (or the
+ * Price List API) before quoting.
  */
 export const UNIT_PRICES = {
   'us-east-1': {
@@ -61,6 +68,8 @@ export const UNIT_PRICES = {
     cloudWatchUsdPerThousandMetricsRequested: 0.01,
     logsUsdPerGbIngested: 0.5,
     logsUsdPerGbMonthStored: 0.03,
+    logsInsightsUsdPerGbScanned: 0.005,
+    kmsUsdPerKeyMonth: 1,
     source: 'AWS pricing pages for Lambda, DynamoDB on-demand and CloudWatch, US East (N. Virginia)',
   },
   'eu-central-1': {
@@ -76,6 +85,8 @@ export const UNIT_PRICES = {
     cloudWatchUsdPerThousandMetricsRequested: 0.01,
     logsUsdPerGbIngested: 0.63,
     logsUsdPerGbMonthStored: 0.0324,
+    logsInsightsUsdPerGbScanned: 0.0063,
+    kmsUsdPerKeyMonth: 1,
     source: 'AWS pricing pages for Lambda, DynamoDB on-demand and CloudWatch, Europe (Frankfurt)',
   },
 } as const satisfies Record<string, RegionUnitPrices>;
@@ -108,11 +119,15 @@ export interface RunningCostInput {
   readonly logGBIngestedPerMonth: number;
   /** Log data kept (retention × ingestion), GB. */
   readonly logGBStored: number;
+  /** Bytes the dashboard's Logs Insights widgets scan a month, GB. */
+  readonly logsInsightsGBScannedPerMonth: number;
+  /** Customer-managed KMS keys the stacks create. */
+  readonly kmsKeys: number;
 }
 
 /** One line of the cost table. */
 export interface CostLine {
-  readonly service: 'Lambda' | 'DynamoDB' | 'CloudWatch';
+  readonly service: 'Lambda' | 'DynamoDB' | 'CloudWatch' | 'KMS';
   readonly item: string;
   readonly quantity: number;
   readonly unit: string;
@@ -239,13 +254,23 @@ export function monthlyRunningCost(input: RunningCostInput, prices: RegionUnitPr
     unit: 'GB-month',
     usd: logStored * prices.logsUsdPerGbMonthStored,
   });
-  const byService = { Lambda: 0, DynamoDB: 0, CloudWatch: 0 };
+  const scanned = check('logsInsightsGBScannedPerMonth', input.logsInsightsGBScannedPerMonth);
+  lines.push({
+    service: 'CloudWatch',
+    item: 'Logs Insights (dashboard)',
+    quantity: scanned,
+    unit: 'GB scanned',
+    usd: scanned * prices.logsInsightsUsdPerGbScanned,
+  });
+  const keys = check('kmsKeys', input.kmsKeys);
+  lines.push({ service: 'KMS', item: 'keys', quantity: keys, unit: 'keys', usd: keys * prices.kmsUsdPerKeyMonth });
+  const byService = { Lambda: 0, DynamoDB: 0, CloudWatch: 0, KMS: 0 };
   for (const line of lines) byService[line.service] += line.usd;
   return {
     region: prices.region,
     lines,
     byService,
-    totalUsd: byService.Lambda + byService.DynamoDB + byService.CloudWatch,
+    totalUsd: byService.Lambda + byService.DynamoDB + byService.CloudWatch + byService.KMS,
   };
 }
 
@@ -253,6 +278,8 @@ export function monthlyRunningCost(input: RunningCostInput, prices: RegionUnitPr
 export interface DeploymentShape {
   /** Regions whose carbon intensity is fetched (config `carbonRegions`). */
   readonly carbonRegions: number;
+  /** Carbon regions that can get live data (a keyed provider, or eu-west-2 with the UK API): they report an age. */
+  readonly liveCarbonRegions: number;
   /** Regions whose instances are scheduled (config `managedRegions`). */
   readonly managedRegions: number;
   /** Regions with a worker (config `workerRegions`). */
@@ -263,60 +290,43 @@ export interface DeploymentShape {
   readonly controlPlaneFunctions: number;
 }
 
-/** Dimension values a scheduler region publishes: `ManagedInstances` also per State, `ActionErrors` per Action. */
-const SCHEDULER_STATES = 2; // running, stopped (lambdas/core/scheduler/metrics.ts)
-const SCHEDULER_ACTIONS = 4; // start, stop, resize, and describe when the region failed
-const JOB_OUTCOMES = 2; // ok, error
-
 /**
- * Custom metric series (unique namespace × name × dimension values) the product can publish, by metric: fleet size
- * never enters, only the deployment's regions, providers, actions and states. Counts every series that can appear
- * (an upper bound: CloudWatch bills a series only for the hours it receives data). Every metric of
- * lambdas/contract/metrics.ts needs a rule here (the type and a runtime check make a new metric fail loudly).
+ * Custom metric series (unique namespace × name × dimension values) the product publishes, by metric: only the
+ * catalogue's `alarm` metrics are CloudWatch metrics; `log` figures are log fields and cost no series (0 here).
+ * Fleet size never enters. `CarbonDataAge` has a data point only for regions with a live or cached reading (the
+ * live carbon regions). Counts every series that can appear (an upper bound: CloudWatch bills a series only for the
+ * hours it receives data). Every metric of lambdas/contract/metrics.ts needs a rule here (the type and a runtime
+ * check make a new metric fail loudly).
  */
 export function customMetricSeries(shape: DeploymentShape): { total: number; byMetric: Record<string, number> } {
-  const perMetric: Record<MetricName, number> = {
-    CarbonIntensity: shape.carbonRegions,
-    CarbonDataAge: shape.carbonRegions,
-    ProviderFailures: shape.providers,
-    InstanceStartup: shape.managedRegions,
-    InstanceShutdown: shape.managedRegions,
-    // {Region} and {Region, State}
-    ManagedInstances: shape.managedRegions * (1 + SCHEDULER_STATES),
-    CostSavings: shape.managedRegions,
-    CarbonAvoided: shape.managedRegions,
-    ActionErrors: shape.managedRegions * SCHEDULER_ACTIONS,
+  const alarmSeries: Partial<Record<MetricName, number>> = {
+    CarbonDataAge: shape.liveCarbonRegions,
     ActionFailures: 1,
     StateWriteFailures: 1,
-    InvalidScheduleTags: shape.managedRegions,
-    StaleEventsSkipped: 1,
-    PriceFallbacks: shape.managedRegions,
-    CostSavingsTotal: TOTAL_PERIODS.length,
-    CarbonAvoidedTotal: TOTAL_PERIODS.length,
-    DispatchedJobs: shape.workerRegions,
-    DispatchCarbonSaved: 1,
     DispatchFailures: 1,
-    DispatchInvokeErrors: shape.workerRegions,
-    DeferredJobs: 1,
-    // {Outcome, Region}
-    JobsCompleted: shape.workerRegions * JOB_OUTCOMES,
-    RightsizingRecommendations: shape.managedRegions,
-    RightsizingMonthlySavings: shape.managedRegions,
   };
-  for (const name of Object.keys(METRICS)) {
-    if (!(name in perMetric)) throw new Error(`customMetricSeries: no series rule for catalogue metric ${name}`);
+  const perMetric = {} as Record<MetricName, number>;
+  for (const name of Object.keys(METRICS) as MetricName[]) {
+    if (METRICS[name].use === 'log') {
+      perMetric[name] = 0;
+      continue;
+    }
+    const series = alarmSeries[name];
+    if (series === undefined) throw new Error(`customMetricSeries: no series rule for alarm metric ${name}`);
+    perMetric[name] = series;
   }
   return { total: Object.values(perMetric).reduce((t, n) => t + n, 0), byMetric: { ...perMetric } };
 }
 
 /**
  * Alarm metrics of the deployed alarms (lib/constructs/observability.ts and lib/stacks/worker-stack.ts at the time
- * of writing): per control-plane function an Errors and a DeadLetters alarm; one CarbonDataStale alarm per carbon
- * region; ActionFailures, on the scheduler's one run-level total of failed actions; DispatchFailures; and per worker
- * region a WorkerErrors and a WorkerDeadLetters alarm.
+ * of writing): per control-plane function an Errors and a DeadLetters alarm; one CarbonDataStale alarm per live
+ * carbon region; ActionFailures, on the scheduler's one run-level total of failed actions; DispatchFailures; and per
+ * worker region a WorkerErrors and a WorkerDeadLetters alarm. The bench checks this against the synthesized
+ * templates (bench/inventory.ts) and prices the templates' count.
  */
 export function alarmMetrics(shape: DeploymentShape): number {
-  return shape.controlPlaneFunctions * 2 + shape.carbonRegions + 1 + 1 + shape.workerRegions * 2;
+  return shape.controlPlaneFunctions * 2 + shape.liveCarbonRegions + 1 + 1 + shape.workerRegions * 2;
 }
 
 /**

@@ -21,9 +21,11 @@ import type {
   SavingsStore,
 } from '../lambdas/core/scheduler/ports';
 import { createSchedulerHandler, schedulerWiringFromEnvironment } from '../lambdas/handlers/scheduler';
+import { liveCarbonRegions } from '../lib/app';
 import { writeFunctionConfig } from '../lib/function-config';
 import { fakeCarbonLookup } from './fake-carbon';
 import type { BenchFigure } from './figure';
+import { type DeploymentInventory, deploymentInventory } from './inventory';
 import {
   alarmMetrics,
   customMetricSeries,
@@ -53,6 +55,8 @@ const CONFIG: ConfigInput = {
   homeRegion: 'eu-central-1',
   managedRegions: ['eu-central-1', 'eu-west-1', 'us-east-1'],
 };
+/** Instance Scheduler on AWS, the peer: its implementation guide's cost section (docs/running-cost.md). */
+const INSTANCE_SCHEDULER_PEER = '$13.15 (small deployment, 2 accounts × 2 regions, us-east-1)';
 const EC2_LATENCY_MS = 200;
 const DYNAMODB_LATENCY_MS = 15;
 const SCHEDULER_MEMORY_MB = 1024;
@@ -89,6 +93,9 @@ export const ASSUMPTIONS = {
   recorderMemoryMB: 256,
   jobLogBytes: 3000,
   logRetentionDays: 30,
+  /** The dashboard opened twice a day; each view runs every Logs Insights widget over the default 7 days. */
+  dashboardViewsPerMonth: 60,
+  dashboardRangeDays: 7,
   /** CloudWatch Logs stores log data compressed; ~0.15 of the ingested bytes for JSON logs. */
   logCompressionRatio: 0.15,
 } as const;
@@ -434,11 +441,13 @@ async function runningCost(
   size: number,
   prices: RegionUnitPrices,
   scheduler: Awaited<ReturnType<typeof schedulerLoad>>,
+  inventory: DeploymentInventory,
 ): Promise<RunningCost> {
   const config = resolveConfig(CONFIG);
   const a = ASSUMPTIONS;
   const shape: DeploymentShape = {
     carbonRegions: config.carbonRegions.length,
+    liveCarbonRegions: liveCarbonRegions(config).length,
     managedRegions: config.managedRegions.length,
     workerRegions: config.workerRegions.length,
     providers: config.carbon.providers.length,
@@ -490,12 +499,27 @@ async function runningCost(
     a.jobsPerMonth * a.dispatcherWriteUnitsPerJob;
   const historyGB = (scheduler.historyBytesPerMonth * (HISTORY_RETENTION_DAYS / DAYS_PER_MONTH)) / 1e9;
   const stateGB = (size * (1200 + 1500)) / 1e9; // state record and recommendation per instance, ~1.2 and ~1.5 KB
-  const logBytes =
-    scheduler.logBytes +
-    fetcherRuns * (a.fetcherLogBytesPerRun + PLATFORM_LOG_BYTES) +
-    rightsizerRuns * (size * a.rightsizerLogBytesPerInstance + PLATFORM_LOG_BYTES) +
-    a.jobsPerMonth * 2 * (a.jobLogBytes + PLATFORM_LOG_BYTES);
+  const logBytesByService: Record<string, number> = {
+    scheduler: scheduler.logBytes,
+    'carbon-fetcher': fetcherRuns * (a.fetcherLogBytesPerRun + PLATFORM_LOG_BYTES),
+    rightsizer: rightsizerRuns * (size * a.rightsizerLogBytesPerInstance + PLATFORM_LOG_BYTES),
+    dispatcher: a.jobsPerMonth * (a.jobLogBytes + PLATFORM_LOG_BYTES),
+    'dispatch-outcome-recorder': a.jobsPerMonth * (a.jobLogBytes + PLATFORM_LOG_BYTES),
+  };
+  const logBytes = Object.values(logBytesByService).reduce((t, b) => t + b, 0);
   const logGB = logBytes / 1e9;
+  // Each Logs Insights widget scans its function's log group over the dashboard's range, at every view.
+  const scannedPerView = Object.entries(inventory.logQueryWidgetsByService).reduce(
+    (t, [service, widgets]) =>
+      t + widgets * (logBytesByService[service] ?? 0) * (a.dashboardRangeDays / DAYS_PER_MONTH),
+    0,
+  );
+  const formulaAlarms = alarmMetrics(shape);
+  if (formulaAlarms !== inventory.alarmMetrics) {
+    throw new Error(
+      `alarmMetrics(shape) = ${formulaAlarms} but the synthesized templates have ${inventory.alarmMetrics}: update bench/running-cost-model.ts`,
+    );
+  }
   return monthlyRunningCost(
     {
       functions,
@@ -503,11 +527,13 @@ async function runningCost(
       dynamoReadUnitsPerMonth: scheduler.readUnits,
       dynamoStoredGB: historyGB + stateGB,
       metricSeries: customMetricSeries(shape).total,
-      dashboards: 1,
-      alarmMetrics: alarmMetrics(shape),
+      dashboards: inventory.dashboards,
+      alarmMetrics: inventory.alarmMetrics,
       getMetricDataMetricsPerMonth: rightsizerRuns * size * a.rightsizerMetricsPerInstance,
       logGBIngestedPerMonth: logGB,
       logGBStored: logGB * (a.logRetentionDays / DAYS_PER_MONTH) * a.logCompressionRatio,
+      logsInsightsGBScannedPerMonth: (scannedPerView * a.dashboardViewsPerMonth) / 1e9,
+      kmsKeys: inventory.kmsKeys,
     },
     prices,
   );
@@ -522,7 +548,7 @@ function costFigures(prefix: string, cost: RunningCost): BenchFigure[] {
       .replace(/^_|_$/g, '');
   return [
     { name: prefix, value: cost.totalUsd, unit: 'USD/month' },
-    ...(['Lambda', 'DynamoDB', 'CloudWatch'] as const).map((service) => ({
+    ...(['Lambda', 'DynamoDB', 'CloudWatch', 'KMS'] as const).map((service) => ({
       name: `${prefix}_${service.toLowerCase()}`,
       value: cost.byService[service],
       unit: 'USD/month',
@@ -535,8 +561,18 @@ function costFigures(prefix: string, cost: RunningCost): BenchFigure[] {
   ];
 }
 
+/** Targets of docs/running-cost.md, USD a month in the home region. */
+const TARGET_USD = { 100: 8, 10000: 12 } as const;
+
 export async function bench(): Promise<BenchFigure[]> {
   const figures: BenchFigure[] = [];
+  const inventory = deploymentInventory(CONFIG);
+  figures.push(
+    { name: 'running_cost_inventory_alarm_metrics', value: inventory.alarmMetrics, unit: 'alarm metrics (synth)' },
+    { name: 'running_cost_inventory_kms_keys', value: inventory.kmsKeys, unit: 'keys (synth)' },
+    { name: 'running_cost_inventory_dashboards', value: inventory.dashboards, unit: 'dashboards (synth)' },
+    { name: 'running_cost_inventory_log_query_widgets', value: inventory.logQueryWidgets, unit: 'widgets (synth)' },
+  );
   let small: Awaited<ReturnType<typeof schedulerLoad>> | undefined;
   for (const size of [100, 10_000]) {
     const scheduler = await schedulerLoad(size, small);
@@ -556,9 +592,16 @@ export async function bench(): Promise<BenchFigure[]> {
       },
       { name: `running_cost_${size}_scheduler_acting_runs_weekday`, value: scheduler.weekday.actionRuns, unit: 'runs' },
     );
-    const home = await runningCost(size, UNIT_PRICES['eu-central-1'], scheduler);
-    const virginia = await runningCost(size, UNIT_PRICES['us-east-1'], scheduler);
-    figures.push(...costFigures(`running_cost_${size}_instances`, home));
+    const home = await runningCost(size, UNIT_PRICES['eu-central-1'], scheduler, inventory);
+    const virginia = await runningCost(size, UNIT_PRICES['us-east-1'], scheduler, inventory);
+    const [total, ...detail] = costFigures(`running_cost_${size}_instances`, home);
+    figures.push(
+      {
+        ...total!,
+        unit: `USD/month (target ≤ ${TARGET_USD[size as 100 | 10_000]}; Instance Scheduler on AWS ${INSTANCE_SCHEDULER_PEER})`,
+      },
+      ...detail,
+    );
     figures.push({ name: `running_cost_${size}_instances_us_east_1`, value: virginia.totalUsd, unit: 'USD/month' });
   }
   return figures;

@@ -131,7 +131,7 @@ export function createDispatchOutcomeRecorderHandler(
     try {
       const first = wired.store.putFirstOutcome
         ? await wired.store.putFirstOutcome(outcome, wired.clock())
-        : (await wired.store.putOutcome(outcome, wired.clock()), true);
+        : await wired.store.putOutcome(outcome, wired.clock()).then(() => true);
       if (!first) {
         const reason = `job ${outcome.jobId} already has an outcome`;
         logger.warn('job outcome refused', { jobId: outcome.jobId, reason });

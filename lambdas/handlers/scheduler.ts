@@ -240,6 +240,8 @@ export function createSchedulerHandler(wiring: SchedulerWiring | (() => Schedule
     }
 
     const remainingMs = context.getRemainingTimeInMillis?.();
+    // Bad tags that change nothing are logged at INFO once an hour, not on every run (decisionLogLevel).
+    const firstRunOfHour = now.getUTCMinutes() < intervalMinutes;
     const timing = leaseTiming(intervalMinutes);
     const lease = wired.ports.lease ? renewingLease(wired.ports.lease, wired.clock, timing) : undefined;
     const priceFallbacks: { region: string; instanceType: string; reason: string }[] = [];
@@ -268,7 +270,8 @@ export function createSchedulerHandler(wiring: SchedulerWiring | (() => Schedule
             },
           }
         : {}),
-      log: (decision) => logger[decisionLogLevel(decision)]('scheduler decision', decisionLog(decision, tick)),
+      log: (decision) =>
+        logger[decisionLogLevel(decision, firstRunOfHour)]('scheduler decision', decisionLog(decision, tick)),
     });
 
     for (const error of result.errors) {

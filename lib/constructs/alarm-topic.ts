@@ -46,6 +46,17 @@ export function alarmTopic(scope: Construct, emails: readonly string[]): sns.Top
       conditions: fromThisAccountsAlarms,
     }),
   );
+  // Worker stacks' alarms reach this topic through EventBridge (an SNS target on the home bus), which needs the key
+  // too; only for this account's events.
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowEventBridgeToPublishWorkerAlarms',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    }),
+  );
   const topic = new sns.Topic(scope, 'AlarmTopic', {
     displayName: 'carbon-aware-scheduler alarms',
     masterKey: key,

@@ -1,14 +1,20 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { QueryDefinition, QueryString } from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { TOTAL_PERIODS } from '../../lambdas/contract';
+import { METRICS, type MetricName } from '../../lambdas/contract';
+import { workerStackName } from '../naming';
 import { alarmTopic } from './alarm-topic';
 import type { ProductFunction } from './product-function';
-import { graph, markdown, productMetric, searchMetric, singleValue } from './widgets';
+import { graph, logQuery, markdown, metricsLogQuery, productMetric, searchMetric } from './widgets';
+
+/** The events CloudWatch puts on its region's default event bus when an alarm changes state. */
+export const ALARM_STATE_CHANGE = { source: ['aws.cloudwatch'], detailType: ['CloudWatch Alarm State Change'] };
 
 /** A function to watch, with a readable label. */
 export interface WatchedFunction {
@@ -64,9 +70,24 @@ export class Observability extends Construct {
       this.alarms.push(created);
       return created;
     };
+    // The worker stacks' alarms reach this topic through EventBridge (lib/stacks/worker-stack.ts): one topic, one key.
+    new events.Rule(this, 'WorkerAlarmsToTopic', {
+      description: 'Sends the state changes of the worker alarms (every worker region) to the alarm topic',
+      eventPattern: {
+        ...ALARM_STATE_CHANGE,
+        region: [...props.workerRegions],
+        detail: { alarmName: props.workerRegions.map((region) => ({ prefix: `${workerStackName(region)}-` })) },
+      },
+      targets: [
+        new targets.SnsTopic(this.topic, {
+          message: events.RuleTargetInput.fromText(
+            `Alarm ${events.EventField.fromPath('$.detail.alarmName')} in ${events.EventField.fromPath('$.region')} is ${events.EventField.fromPath('$.detail.state.value')}: ${events.EventField.fromPath('$.detail.state.reason')}`,
+          ),
+        }),
+      ],
+    });
     const fiveMinutes = Duration.minutes(5);
     const hour = Duration.hours(1);
-    const day = Duration.days(1);
 
     // Alarms -------------------------------------------------------------------------------------------------------
     for (const { label, fn } of props.functions) {
@@ -131,113 +152,133 @@ export class Observability extends Construct {
     });
 
     // Dashboard ----------------------------------------------------------------------------------------------------
+    // Only the figures an alarm reads are CloudWatch metrics (lambdas/contract/metrics.ts, `use`); the rest are fields
+    // of the functions' `metrics` log lines, shown by Logs Insights widgets (docs/running-cost.md).
     this.dashboard = new cw.Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.days(7),
       periodOverride: cw.PeriodOverride.AUTO,
     });
-    const totals = (name: 'CostSavingsTotal' | 'CarbonAvoidedTotal', scale: number, unit: string) =>
-      TOTAL_PERIODS.map((period, index) => {
-        const metric = productMetric(ns, name, { Period: period }, { statistic: 'Maximum', period: hour });
-        return scale === 1
-          ? metric.with({ label: `${period} (${unit})` })
-          : new cw.MathExpression({
-              expression: `t${index} / ${scale}`,
-              usingMetrics: { [`t${index}`]: metric },
-              label: `${period} (${unit})`,
-              period: hour,
-            });
-      });
+    // Each widget reads only the log group of the function that emits its figures: Logs Insights bills every byte
+    // of the log groups it scans, and the scheduler's decision log is the largest.
+    const logGroupOf = (name: MetricName): string[] =>
+      props.functions
+        .filter(({ fn }) => fn.serviceName === METRICS[name].service)
+        .map(({ fn }) => fn.logGroup.logGroupName);
+    const query = (
+      title: string,
+      fields: readonly [MetricName, ...(MetricName | 'State')[]],
+      pipeline: string,
+      options: { width?: number; view?: cw.LogQueryVisualizationType; filter?: string } = {},
+    ): cw.IWidget => {
+      const groups = logGroupOf(fields[0]);
+      if (groups.length === 0) {
+        // The emitting function is not deployed (e.g. rightsizing disabled).
+        return new cw.TextWidget({ markdown: `**${title}**: not deployed`, width: options.width ?? 8, height: 6 });
+      }
+      return logQuery(title, groups, metricsLogQuery(fields, pipeline, options.filter), options);
+    };
+    const table = cw.LogQueryVisualizationType.TABLE;
+    const bar = cw.LogQueryVisualizationType.BAR;
     this.dashboard.addWidgets(
       markdown(
         [
           '# Carbon-aware scheduler',
           'What this dashboard shows, top to bottom:',
           '* **Money saved and CO2e avoided**: running totals kept in the table. *Today* and *Month* are calendar UTC periods; *Total* is since installation. Savings count each instance-hour the scheduler kept an instance stopped, at its on-demand price and at the grid intensity of that hour.',
-          '* **Carbon intensity per region**: grams CO2e per kWh of the grid each region draws on; the horizontal line is the threshold above which `carbon-aware` instances pause. Lower is cleaner.',
+          '* **Carbon intensity per region**: grams CO2e per kWh of the grid each region draws on, with the `threshold` line above which `carbon-aware` instances pause. Lower is cleaner.',
           '* **Starts and stops**, **managed instances by state**: what the scheduler did. **Jobs dispatched**: where deferrable jobs ran and the carbon that saved versus the home region.',
           '* **Rightsizing**: monthly dollars the open recommendations would save.',
           "* **Data health**: how old each region's carbon reading is (older data is penalised, then replaced by static annual averages) and provider failures. **Function health**: errors, throttles and p99 duration of every Lambda.",
+          "Figures an alarm watches are CloudWatch metrics; the others are Logs Insights queries over the functions' `metrics` log lines (within the dashboard's time range).",
           `Runbook (what to do when an alarm fires): ${props.runbookUrl}`,
         ].join('\n'),
         7,
       ),
     );
     this.dashboard.addWidgets(
-      singleValue('Money saved, USD', totals('CostSavingsTotal', 1, 'USD'), '-PT3H'),
-      singleValue('CO2e avoided, kg', totals('CarbonAvoidedTotal', 1000, 'kg CO2e'), '-PT3H'),
-      singleValue(
+      query('Money saved, USD', ['CostSavingsTotal'], 'stats latest(CostSavingsTotal) as USD by Period', {
+        view: table,
+      }),
+      query(
+        'CO2e avoided, kg',
+        ['CarbonAvoidedTotal'],
+        'stats latest(CarbonAvoidedTotal) / 1000 as kg_CO2e by Period',
+        { view: table },
+      ),
+      query(
         'Rightsizing: open recommendations, USD per month',
-        [
-          new cw.MathExpression({
-            expression: `SUM(${searchMetric(ns, 'RightsizingMonthlySavings', 'Maximum', day).expression})`,
-            label: 'USD / month',
-            period: day,
-          }),
-        ],
-        '-P2D',
+        ['RightsizingMonthlySavings', 'RightsizingRecommendations'],
+        'stats latest(RightsizingRecommendations) as open, latest(RightsizingMonthlySavings) as usd by Region\n| stats sum(open) as open_recommendations, sum(usd) as USD_per_month',
+        { view: table },
       ),
     );
     this.dashboard.addWidgets(
       ...props.carbonRegions.map(({ region, thresholdGCO2ePerKWh }) =>
-        graph(
+        query(
           `Carbon intensity ${region}, gCO2e/kWh`,
-          [productMetric(ns, 'CarbonIntensity', { Region: region }, { statistic: 'Average', label: region })],
-          {
-            width: 8,
-            leftLabel: 'gCO2e/kWh',
-            annotations: [
-              { value: thresholdGCO2ePerKWh, label: `threshold ${thresholdGCO2ePerKWh}`, color: '#d62728' },
-            ],
-          },
+          ['CarbonIntensity'],
+          `stats avg(CarbonIntensity) as gCO2e_per_kWh, max(CarbonIntensity * 0 + ${thresholdGCO2ePerKWh}) as threshold by bin(15m)`,
+          { filter: `Region = '${region}'` },
         ),
       ),
     );
     this.dashboard.addWidgets(
-      graph('Instances started, per region', [searchMetric(ns, 'InstanceStartup', 'Sum', hour)], { width: 8 }),
-      graph('Instances stopped, per region', [searchMetric(ns, 'InstanceShutdown', 'Sum', hour)], { width: 8 }),
-      graph('Managed instances by region and state', [searchMetric(ns, 'ManagedInstances', 'Maximum', fiveMinutes)], {
-        width: 8,
-        stacked: true,
+      query('Instances started, per region', ['InstanceStartup'], 'stats sum(InstanceStartup) by bin(1h), Region'),
+      query('Instances stopped, per region', ['InstanceShutdown'], 'stats sum(InstanceShutdown) by bin(1h), Region'),
+      query(
+        'Managed instances by region and state',
+        ['ManagedInstances', 'State'],
+        'stats max(ManagedInstances) by bin(1h), Region, State',
+      ),
+    );
+    this.dashboard.addWidgets(
+      query('Money saved per day, USD', ['CostSavings'], 'stats sum(CostSavings) by bin(1d), Region', { view: bar }),
+      query('CO2e avoided per day, g', ['CarbonAvoided'], 'stats sum(CarbonAvoided) by bin(1d), Region', {
+        view: bar,
       }),
+      query('EC2 action failures', ['ActionErrors'], 'stats sum(ActionErrors) by bin(1h), Region, Action'),
     );
     this.dashboard.addWidgets(
-      graph('Money saved per day, USD', [searchMetric(ns, 'CostSavings', 'Sum', day)], { width: 8, stacked: true }),
-      graph('CO2e avoided per day, g', [searchMetric(ns, 'CarbonAvoided', 'Sum', day)], { width: 8, stacked: true }),
-      graph('EC2 action failures', [searchMetric(ns, 'ActionErrors', 'Sum', hour)], { width: 8 }),
-    );
-    this.dashboard.addWidgets(
-      graph('Jobs dispatched, per region', [searchMetric(ns, 'DispatchedJobs', 'Sum', hour)], {
+      query('Jobs dispatched, per region', ['DispatchedJobs'], 'stats sum(DispatchedJobs) by bin(1h), Region', {
         width: 6,
-        stacked: true,
       }),
-      graph(
+      query(
         'Dispatch: CO2e saved vs home region, g',
-        [productMetric(ns, 'DispatchCarbonSaved', {}, { period: hour, label: 'gCO2e saved' })],
+        ['DispatchCarbonSaved'],
+        'stats sum(DispatchCarbonSaved) as gCO2e_saved by bin(1h)',
         { width: 6 },
       ),
+      query('Jobs deferred', ['DeferredJobs'], 'stats sum(DeferredJobs) as deferred_to_a_cleaner_slot by bin(1h)', {
+        width: 6,
+      }),
+      query('Jobs completed, by outcome', ['JobsCompleted'], 'stats sum(JobsCompleted) by bin(1h), Outcome, Region', {
+        width: 6,
+      }),
+    );
+    this.dashboard.addWidgets(
       graph(
-        'Jobs deferred and completed',
-        [
-          productMetric(ns, 'DeferredJobs', {}, { period: hour, label: 'deferred to a cleaner slot' }),
-          searchMetric(ns, 'JobsCompleted', 'Sum', hour),
-        ],
-        { width: 6 },
+        'Dispatch failures',
+        [productMetric(ns, 'DispatchFailures', {}, { period: hour, label: 'jobs no worker accepted' })],
+        { width: 8 },
       ),
-      graph(
-        'Dispatch failures and invalid tags',
-        [
-          productMetric(ns, 'DispatchFailures', {}, { period: hour, label: 'jobs no worker accepted' }),
-          searchMetric(ns, 'DispatchInvokeErrors', 'Sum', hour),
-          searchMetric(ns, 'InvalidScheduleTags', 'Sum', hour),
-        ],
-        { width: 6 },
+      query(
+        'Worker invoke errors, per region',
+        ['DispatchInvokeErrors'],
+        'stats sum(DispatchInvokeErrors) by bin(1h), Region',
+      ),
+      query(
+        'Invalid schedule tags, per region',
+        ['InvalidScheduleTags'],
+        'stats max(InvalidScheduleTags) by bin(1h), Region',
       ),
     );
     this.dashboard.addWidgets(
       graph('Carbon data age, seconds', [searchMetric(ns, 'CarbonDataAge', 'Maximum', fiveMinutes)], {
         annotations: [{ value: props.maxDataAgeMinutes * 60, label: 'stale alarm', color: '#d62728' }],
       }),
-      graph('Carbon provider failures', [searchMetric(ns, 'ProviderFailures', 'Sum', hour)]),
+      query('Carbon provider failures', ['ProviderFailures'], 'stats sum(ProviderFailures) by bin(1h), Provider', {
+        width: 12,
+      }),
     );
     const lambdaMetric = (metric: 'Errors' | 'Throttles' | 'Duration', statistic: string): cw.IMetric[] => [
       ...props.functions.map(({ label, fn }) => fn.function.metric(metric, { statistic, period: fiveMinutes, label })),

@@ -71,9 +71,12 @@ export class ProductFunction extends Construct {
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
   readonly deadLetterQueue: sqs.Queue;
+  /** The Powertools service name (the `service` of its logs and metrics). */
+  readonly serviceName: string;
 
   constructor(scope: Construct, id: string, props: ProductFunctionProps) {
     super(scope, id);
+    this.serviceName = props.serviceName;
     this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention });
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,

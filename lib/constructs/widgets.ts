@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
-import { METRICS, type MetricName } from '../../lambdas/contract';
+import { METRICS, METRICS_LOG_MESSAGE, type MetricName } from '../../lambdas/contract';
 
 /** Small helpers that build the dashboard's widgets from the metric catalogue. */
 
@@ -72,5 +72,36 @@ export function graph(
     stacked: options.stacked ?? false,
     leftYAxis: { label: options.leftLabel, showUnits: false, min: 0 },
     legendPosition: cw.LegendPosition.BOTTOM,
+  });
+}
+
+/**
+ * A Logs Insights query over the `metrics` log lines of the functions (lambdas/adapters/metrics/publish.ts): the
+ * lines carrying every field of `fields`, then `query` (the rest of the pipeline: `stats …`). The catalogue's `log`
+ * figures are read this way (they are not CloudWatch metrics); `test/integration/metrics-contract.test.ts` checks that
+ * every field a query reads appears in the captured `metrics` lines.
+ */
+export function metricsLogQuery(fields: readonly string[], query: string, extraFilter = ''): string {
+  const present = fields.map((field) => `ispresent(${field})`).join(' and ');
+  return [
+    `filter message = '${METRICS_LOG_MESSAGE}' and ${present}${extraFilter ? ` and ${extraFilter}` : ''}`,
+    query,
+  ].join('\n| ');
+}
+
+/** A Logs Insights widget (a line chart by default) over `logGroupNames`. */
+export function logQuery(
+  title: string,
+  logGroupNames: string[],
+  queryString: string,
+  options: { width?: number; height?: number; view?: cw.LogQueryVisualizationType } = {},
+): cw.LogQueryWidget {
+  return new cw.LogQueryWidget({
+    title,
+    logGroupNames,
+    queryString,
+    view: options.view ?? cw.LogQueryVisualizationType.LINE,
+    width: options.width ?? 8,
+    height: options.height ?? 6,
   });
 }

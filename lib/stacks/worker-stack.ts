@@ -1,6 +1,7 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -13,7 +14,7 @@ import {
   WORKER_MEMORY_MB,
   WORKER_TIMEOUT_SECONDS,
 } from '../../lambdas/contract';
-import { alarmTopic } from '../constructs/observability';
+import { ALARM_STATE_CHANGE } from '../constructs/observability';
 import { ProductFunction } from '../constructs/product-function';
 import { lambdaEntry } from '../paths';
 
@@ -22,7 +23,10 @@ export interface WorkerStackProps extends StackProps {
   readonly homeRegion: string;
   readonly metricsNamespace: string;
   readonly logRetention: logs.RetentionDays;
-  /** E-mail addresses subscribed to this region's alarm topic. */
+  /**
+   * Unused since the worker's alarms notify the home region's alarm topic (through EventBridge, below); kept so the
+   * stack's props do not change shape.
+   */
   readonly alarmEmails: readonly string[];
 }
 
@@ -57,8 +61,10 @@ export class WorkerStack extends Stack {
     });
     this.worker.addToRolePolicy(new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [homeBusArn] }));
 
-    // Alarms must notify a topic in their own region, so each worker region has its own small topic.
-    const notify = new cwActions.SnsAction(alarmTopic(this, props.alarmEmails));
+    // An alarm can notify only a topic of its own region, and an encrypted topic CloudWatch may publish to needs a
+    // customer-managed key ($1 a month per region). Instead, the alarms' state changes (which CloudWatch puts on the
+    // region's default event bus by itself) are forwarded to the home region's default bus, where one rule sends
+    // them to the one alarm topic (lib/constructs/observability.ts; docs/running-cost.md).
     const alarms = [
       new cw.Alarm(this, 'WorkerErrors', {
         alarmDescription: `Worker in ${this.region}: a job failed. The job's outcome record in the home table says why.`,
@@ -80,9 +86,17 @@ export class WorkerStack extends Stack {
         treatMissingData: cw.TreatMissingData.NOT_BREACHING,
       }),
     ];
-    for (const alarm of alarms) {
-      alarm.addAlarmAction(notify);
-      alarm.addOkAction(notify);
+    // The alarms need no action: their state changes go to the event bus whatever their actions.
+    void alarms;
+    if (this.region !== props.homeRegion) {
+      new events.Rule(this, 'ForwardAlarmsHome', {
+        description:
+          "Forwards the worker alarms' state changes to the home region, whose rule notifies the alarm topic",
+        // CloudFormation names the alarms `<stack name>-<logical id>-<suffix>` (no Fn::GetAtt, which not every
+        // CloudFormation implementation resolves for alarms).
+        eventPattern: { ...ALARM_STATE_CHANGE, detail: { alarmName: [{ prefix: `${this.stackName}-` }] } },
+        targets: [new targets.EventBus(events.EventBus.fromEventBusArn(this, 'HomeBus', homeBusArn))],
+      });
     }
   }
 }

@@ -11,7 +11,14 @@ import {
 } from '../../bench/running-cost-model';
 import { METRICS } from '../../lambdas/contract';
 
-const shape = { carbonRegions: 6, managedRegions: 3, workerRegions: 5, providers: 4, controlPlaneFunctions: 5 };
+const shape = {
+  carbonRegions: 6,
+  liveCarbonRegions: 6,
+  managedRegions: 3,
+  workerRegions: 5,
+  providers: 4,
+  controlPlaneFunctions: 5,
+};
 
 describe('Module: running-cost', () => {
   describe('Function: monthlyRunningCost', () => {
@@ -30,6 +37,8 @@ describe('Module: running-cost', () => {
         getMetricDataMetricsPerMonth: 300_000,
         logGBIngestedPerMonth: 4,
         logGBStored: 1,
+        logsInsightsGBScannedPerMonth: 100,
+        kmsKeys: 1,
       };
 
       // Act
@@ -40,9 +49,12 @@ describe('Module: running-cost', () => {
       expect(cost.byService.Lambda).toBeCloseTo(0.0017532 + 0.05844029, 7);
       // DynamoDB: 2 × 0.625 + 4 × 0.125 + 2 × 0.25 = 1.25 + 0.5 + 0.5 = 2.25
       expect(cost.byService.DynamoDB).toBeCloseTo(2.25, 9);
-      // CloudWatch: 10 × 0.30 + 3 + 20 × 0.10 + 300 × 0.01 + 4 × 0.50 + 1 × 0.03 = 3 + 3 + 2 + 3 + 2 + 0.03 = 13.03
-      expect(cost.byService.CloudWatch).toBeCloseTo(13.03, 9);
-      expect(cost.totalUsd).toBeCloseTo(0.06019349 + 2.25 + 13.03, 7);
+      // CloudWatch: 10 × 0.30 + 3 + 20 × 0.10 + 300 × 0.01 + 4 × 0.50 + 1 × 0.03 + 100 GB scanned × 0.005
+      //   = 3 + 3 + 2 + 3 + 2 + 0.03 + 0.5 = 13.53
+      expect(cost.byService.CloudWatch).toBeCloseTo(13.53, 9);
+      // KMS: 1 key × $1
+      expect(cost.byService.KMS).toBeCloseTo(1, 9);
+      expect(cost.totalUsd).toBeCloseTo(0.06019349 + 2.25 + 13.53 + 1, 7);
       expect(cost.lines.find((l) => l.item.startsWith('scheduler duration'))?.quantity).toBeCloseTo(4383, 9);
     });
 
@@ -59,6 +71,8 @@ describe('Module: running-cost', () => {
         getMetricDataMetricsPerMonth: 0,
         logGBIngestedPerMonth: Number.NaN,
         logGBStored: 0,
+        logsInsightsGBScannedPerMonth: 0,
+        kmsKeys: 0,
       };
 
       // Act
@@ -71,14 +85,16 @@ describe('Module: running-cost', () => {
   });
 
   describe('Function: customMetricSeries', () => {
-    it('counts series by regions, providers, states, actions and periods, never by fleet size (hand count)', () => {
+    it('counts series of the alarm metrics only, never by fleet size (hand count)', () => {
       // Prepare, Act
       const series = customMetricSeries(shape);
+      const staticOnly = customMetricSeries({ ...shape, liveCarbonRegions: 0 });
 
       // Assess
-      // fetcher 6 + 6 + 4 = 16; scheduler per region 1+1+3+1+1+4+1 = 12 × 3 = 36; totals 3 + 3 = 6;
-      // run-level ActionFailures 1; dispatcher 5 + 1 + 1 + 5 + 1 = 13; recorder 5 × 2 = 10; rightsizer 3 + 3 = 6 → 88
-      expect(series.total).toBe(88);
+      // CarbonDataAge per live region 6 + ActionFailures 1 + DispatchFailures 1 = 8; every `log` figure 0
+      expect(series.total).toBe(8);
+      expect(staticOnly.total).toBe(2);
+      expect(series.byMetric.InstanceStartup).toBe(0);
       expect(Object.keys(series.byMetric).sort()).toEqual(Object.keys(METRICS).sort());
     });
   });
@@ -89,8 +105,10 @@ describe('Module: running-cost', () => {
       const count = alarmMetrics(shape);
 
       // Assess
-      // 5 functions × 2 + 6 stale-data + 1 run-level action failures + 1 dispatch + 5 workers × 2 = 28
+      // 5 functions × 2 + 6 stale-data (live regions) + 1 run-level action failures + 1 dispatch + 5 workers × 2 = 28
       expect(count).toBe(28);
+      // without live carbon data there is no staleness alarm: 22
+      expect(alarmMetrics({ ...shape, liveCarbonRegions: 0 })).toBe(22);
     });
   });
 

@@ -90,15 +90,14 @@ describe('Handler: dispatch-outcome-recorder', () => {
     expect(response).toEqual({ recorded: true, dryRun: false, outcome: detail });
     const stored = await new DynamoJobStore(table.doc, table.tableName).getJob('job-9');
     expect(stored.outcome).toEqual({ ...detail, recordedAt: '2026-11-21T14:00:01.000Z' });
-    expect(stdout.metrics()).toEqual([
+    expect(stdout.logged()).toEqual([
       {
         name: 'JobsCompleted',
         value: 1,
-        unit: 'Count',
-        namespace: 'CarbonAwareScheduler',
         dimensions: { service: 'dispatch-outcome-recorder', Outcome: 'ok', Region: 'eu-north-1' },
       },
     ]);
+    expect(stdout.metrics()).toEqual([]);
   });
 
   it.each([
@@ -142,6 +141,7 @@ describe('Handler: dispatch-outcome-recorder', () => {
     expect(response).toMatchObject({ recorded: false, dryRun: true });
     expect(await new DynamoJobStore(table.doc, table.tableName).getJob('dry-10')).toEqual({});
     expect(stdout.metrics()).toEqual([]);
+    expect(stdout.logged()).toEqual([]);
   });
 
   it('rethrows when the outcome cannot be written, so Lambda retries the event and keeps it in the DLQ', async () => {
@@ -157,5 +157,6 @@ describe('Handler: dispatch-outcome-recorder', () => {
     // Assess
     await expect(act).rejects.toThrow(/non-existent table|ResourceNotFound|Requested resource not found/);
     expect(stdout.metrics()).toEqual([]);
+    expect(stdout.logged()).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import { createDispatcherHandler, dispatcherWiringFromEnvironment } from '../../
 import { EnvironmentError, eventBusRegion, parseWorkerFunctions } from '../../lambdas/handlers/shared/environment';
 import { InvalidEventError } from '../../lambdas/handlers/shared/events';
 import { createTestTable } from '../support/dynamodb';
+import { loggedFigures } from '../support/emf';
 import { functionConfigEnv } from '../support/function-config';
 
 const lambdaMock = mockClient(LambdaClient);
@@ -75,10 +76,19 @@ function handlerFor(env = environment(), jobIds: string[] = ['uuid-1']) {
   return createDispatcherHandler(() => wiring);
 }
 
-/** EMF metrics written to stdout while the spy is active. */
+/** EMF metrics and `metrics` log figures written to stdout while the spy is active. */
 function emitted(spy: MockInstance): { name: string; value: unknown; dimensions: Record<string, string> }[] {
-  return spy.mock.calls
-    .flatMap((call) => String(call[0]).split('\n'))
+  const lines = spy.mock.calls.flatMap((call) => String(call[0]).split('\n'));
+  const logged = loggedFigures(lines).map(({ name, value, dimensions: { service: _service, ...dimensions } }) => ({
+    name,
+    value,
+    dimensions,
+  }));
+  return [...emf(lines), ...logged];
+}
+
+function emf(lines: readonly string[]): { name: string; value: unknown; dimensions: Record<string, string> }[] {
+  return lines
     .filter((line) => line.includes('"_aws"'))
     .flatMap((line) => {
       const doc = JSON.parse(line) as Record<string, unknown> & {

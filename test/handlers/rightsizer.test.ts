@@ -24,6 +24,7 @@ import {
 } from '../../lambdas/handlers/rightsizer';
 import { EnvironmentError } from '../../lambdas/handlers/shared/environment';
 import { InvalidEventError } from '../../lambdas/handlers/shared/events';
+import { loggedFigures } from '../support/emf';
 import { functionConfigEnv } from '../support/function-config';
 
 // The deployed function's Powertools service name (set by the CDK construct), before the handler module loads.
@@ -188,26 +189,18 @@ describe('Module: rightsizer handler', () => {
           ],
         ]),
       );
-      // EMF: the catalogue's dimension set, service + Region (what the dashboard's rightsizing widget searches);
-      // eu-central-1 m5.2xlarge 0.46 → m5.large 0.115 over 217.26 h = 74.96 USD.
-      const emf = stdout.mock.calls
-        .map((c) => String(c[0]))
-        .filter((line) => line.includes('_aws'))
-        .map((line) => JSON.parse(line));
-      const recommendationsMetric = emf.find((m) => 'RightsizingRecommendations' in m);
-      const savingsMetric = emf.find((m) => 'RightsizingMonthlySavings' in m);
-      for (const [doc, name] of [
-        [recommendationsMetric, 'RightsizingRecommendations'],
-        [savingsMetric, 'RightsizingMonthlySavings'],
-      ] as const) {
-        expect(doc._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service', 'Region']]);
-        expect([...doc._aws.CloudWatchMetrics[0].Dimensions[0]].sort()).toEqual(
-          ['service', ...METRICS[name].dimensions].sort(),
-        );
-        expect(doc).toMatchObject({ service: METRICS[name].service, Region: 'eu-central-1' });
+      // `metrics` log line: the catalogue's dimension set, service + Region (what the dashboard's rightsizing widget
+      // queries); eu-central-1 m5.2xlarge 0.46 → m5.large 0.115 over 217.26 h = 74.96 USD.
+      const lines = stdout.mock.calls.flatMap((c) => String(c[0]).split('\n'));
+      const logged = loggedFigures(lines);
+      for (const name of ['RightsizingRecommendations', 'RightsizingMonthlySavings'] as const) {
+        const figure = logged.find((f) => f.name === name);
+        expect(Object.keys(figure?.dimensions ?? {}).sort()).toEqual(['service', ...METRICS[name].dimensions].sort());
+        expect(figure?.dimensions).toMatchObject({ service: METRICS[name].service, Region: 'eu-central-1' });
       }
-      expect(recommendationsMetric.RightsizingRecommendations).toBe(1);
-      expect(savingsMetric.RightsizingMonthlySavings).toBeCloseTo(74.96, 2);
+      expect(logged.find((f) => f.name === 'RightsizingRecommendations')?.value).toBe(1);
+      expect(logged.find((f) => f.name === 'RightsizingMonthlySavings')?.value).toBeCloseTo(74.96, 2);
+      expect(lines.filter((line) => line.includes('"_aws"'))).toEqual([]);
     });
 
     it('writes nothing and emits no metrics on a dry run, and returns the recommendations', async () => {

@@ -13,6 +13,13 @@ function dashboardBody(template: ReturnType<typeof templateOf>): {
   return JSON.parse(text);
 }
 
+/** The Logs Insights query of the `log` widget titled `title`. */
+function logQueryTitled(body: ReturnType<typeof dashboardBody>, title: string): string {
+  const widget = body.widgets.find((w) => w.properties.title === title);
+  expect(widget?.type, `log widget "${title}"`).toBe('log');
+  return String(widget!.properties.query);
+}
+
 function widgetTitled(body: ReturnType<typeof dashboardBody>, title: string) {
   const widget = body.widgets.find((w) => w.properties.title === title);
   expect(widget, `widget "${title}"`).toBeDefined();
@@ -35,96 +42,93 @@ describe('Module: observability', () => {
       }).controlPlane,
     );
 
-    it('graphs carbon intensity for every carbon region with that region’s threshold drawn on it', () => {
+    it('charts carbon intensity for every carbon region with that region’s threshold as a second line', () => {
       // Prepare: thresholds by hand: eu-central-1 300 (default), eu-west-1 220 (configured),
       // eu-north-1 40 and us-east-1 450 (defaults).
       const expected = { 'eu-central-1': 300, 'eu-west-1': 220, 'eu-north-1': 40, 'us-east-1': 450 };
 
       // Assess
       for (const [region, threshold] of Object.entries(expected)) {
-        const widget = widgetTitled(body, `Carbon intensity ${region}, gCO2e/kWh`);
-        expect(widget.metrics[0]).toEqual(
-          expect.arrayContaining(['GreenOps', 'CarbonIntensity', 'service', 'carbon-fetcher', 'Region', region]),
+        const query = logQueryTitled(body, `Carbon intensity ${region}, gCO2e/kWh`);
+        expect(query).toContain(`filter message = 'metrics' and ispresent(CarbonIntensity) and Region = '${region}'`);
+        expect(query).toContain(
+          `avg(CarbonIntensity) as gCO2e_per_kWh, max(CarbonIntensity * 0 + ${threshold}) as threshold`,
         );
-        expect(widget.annotations?.horizontal[0]).toMatchObject({ value: threshold, label: `threshold ${threshold}` });
       }
     });
 
-    it('shows money saved and CO2e avoided today, this month and in total as single values', () => {
+    it('shows money saved and CO2e avoided today, this month and in total, the latest running total per Period', () => {
       // Act
-      const money = widgetTitled(body, 'Money saved, USD');
-      const carbon = widgetTitled(body, 'CO2e avoided, kg');
+      const money = logQueryTitled(body, 'Money saved, USD');
+      const carbon = logQueryTitled(body, 'CO2e avoided, kg');
 
       // Assess
-      const lines = (w: { metrics: unknown[][] }, metric: string) =>
-        w.metrics.filter((m) => m.includes(metric)).map((m) => JSON.stringify(m));
-      for (const [widget, metric] of [
-        [money, 'CostSavingsTotal'],
-        [carbon, 'CarbonAvoidedTotal'],
-      ] as const) {
-        const found = lines(widget, metric);
-        expect(found).toHaveLength(3);
-        ['Today', 'Month', 'Total'].forEach((period, index) => {
-          expect(found[index]).toContain(`"Period","${period}"`);
-          expect(found[index]).toContain('"service","scheduler"');
-        });
-      }
-      expect(JSON.stringify(carbon.metrics)).toContain('t0 / 1000');
+      expect(money).toContain('stats latest(CostSavingsTotal) as USD by Period');
+      expect(carbon).toContain('stats latest(CarbonAvoidedTotal) / 1000 as kg_CO2e by Period');
     });
 
     it.each([
       ['Instances started, per region', 'InstanceStartup'],
       ['Instances stopped, per region', 'InstanceShutdown'],
       ['Managed instances by region and state', 'ManagedInstances'],
-      ['Jobs dispatched, per region', 'DispatchedJobs'],
-      ['Carbon data age, seconds', 'CarbonDataAge'],
-      ['Carbon provider failures', 'ProviderFailures'],
+      ['Money saved per day, USD', 'CostSavings'],
+      ['CO2e avoided per day, g', 'CarbonAvoided'],
       ['EC2 action failures', 'ActionErrors'],
+      ['Jobs dispatched, per region', 'DispatchedJobs'],
+      ['Dispatch: CO2e saved vs home region, g', 'DispatchCarbonSaved'],
+      ['Jobs deferred', 'DeferredJobs'],
+      ['Jobs completed, by outcome', 'JobsCompleted'],
+      ['Worker invoke errors, per region', 'DispatchInvokeErrors'],
+      ['Invalid schedule tags, per region', 'InvalidScheduleTags'],
+      ['Carbon provider failures', 'ProviderFailures'],
       ['Rightsizing: open recommendations, USD per month', 'RightsizingMonthlySavings'],
-    ])('has "%s" searching the %s metric in the configured namespace', (title, metric) => {
+    ] as const)('has "%s" querying the %s log field by its catalogued dimensions', (title, field) => {
       // Act
-      const widget = widgetTitled(body, title);
+      const query = logQueryTitled(body, title);
 
-      // Assess
-      expect(JSON.stringify(widget.metrics)).toContain(`{GreenOps,service,`);
-      expect(JSON.stringify(widget.metrics)).toContain(`MetricName=\\"${metric}\\"`);
+      // Assess: over the `metrics` lines of the one function that emits the figure (Logs Insights bills the bytes
+      // it scans), grouped by every catalogued dimension
+      expect(METRICS[field].use).toBe('log');
+      expect(query).toMatch(/^SOURCE 'TOKEN' \| filter message = 'metrics' and ispresent\(/);
+      expect(query).toContain(`ispresent(${field})`);
+      for (const dimension of METRICS[field].dimensions)
+        expect(query, dimension).toMatch(new RegExp(`by .*${dimension}`));
     });
 
-    it('reads every product metric with the catalogue’s dimension set: service plus the catalogued dimensions', () => {
-      // Prepare: every metric line of every widget, in the product namespace
+    it('shows every `log` figure in some Logs Insights widget, and reads only `alarm` figures as metrics', () => {
+      // Prepare
+      const queries = body.widgets.filter((w) => w.type === 'log').map((w) => String(w.properties.query));
       const lines = body.widgets.flatMap((w) => (w.properties.metrics as unknown[][] | undefined) ?? []);
-      const searches: { name: string; dimensions: string[] }[] = [];
-      const plain: { name: string; dimensions: Record<string, string> }[] = [];
-      for (const line of lines) {
+      const metricNames = lines.flatMap((line) => {
         const head = line[0];
         if (head !== null && typeof head === 'object') {
-          const search = /SEARCH\('\{GreenOps,([^}]+)\} MetricName="([A-Za-z]+)"'/.exec(
-            String((head as { expression?: string }).expression),
-          );
-          if (search) searches.push({ name: search[2]!, dimensions: search[1]!.split(',') });
-        } else if (head === 'GreenOps') {
-          const [, name, ...rest] = line as [string, string, ...unknown[]];
-          const pairs = rest.filter((part) => typeof part === 'string') as string[];
-          const dimensions: Record<string, string> = {};
-          for (let i = 0; i + 1 < pairs.length; i += 2) dimensions[pairs[i]!] = pairs[i + 1]!;
-          plain.push({ name, dimensions });
+          const search = /MetricName="([A-Za-z]+)"/.exec(String((head as { expression?: string }).expression));
+          return search ? [search[1]!] : [];
         }
-      }
+        return head === 'GreenOps' ? [String(line[1])] : [];
+      });
 
-      // Assess: the rightsizing widget among them; a SEARCH matches only metrics with exactly its dimension set
-      expect(searches.map((s) => s.name)).toContain('RightsizingMonthlySavings');
-      for (const { name, dimensions } of searches) {
-        const entry = METRICS[name as MetricName];
-        expect(entry, name).toBeDefined();
-        expect(dimensions, name).toEqual(['service', ...entry.dimensions]);
-      }
-      expect(plain.length).toBeGreaterThan(0);
-      for (const { name, dimensions } of plain) {
-        const entry = METRICS[name as MetricName];
-        expect(entry, name).toBeDefined();
-        expect(Object.keys(dimensions).sort(), name).toEqual(['service', ...entry.dimensions].sort());
-        expect(dimensions.service, name).toBe(entry.service);
-      }
+      // Assess
+      const logFigures = (Object.keys(METRICS) as MetricName[]).filter((name) => METRICS[name].use === 'log');
+      for (const name of logFigures)
+        expect(
+          queries.some((q) => q.includes(`ispresent(${name})`)),
+          name,
+        ).toBe(true);
+      expect(new Set(metricNames)).toEqual(new Set(['CarbonDataAge', 'DispatchFailures']));
+      for (const name of metricNames) expect(METRICS[name as MetricName].use, name).toBe('alarm');
+    });
+
+    it('reads each alarm metric with the catalogue’s dimension set: service plus the catalogued dimensions', () => {
+      // Act
+      const age = widgetTitled(body, 'Carbon data age, seconds');
+      const failures = widgetTitled(body, 'Dispatch failures');
+
+      // Assess
+      expect(JSON.stringify(age.metrics)).toContain('{GreenOps,service,Region} MetricName=\\"CarbonDataAge\\"');
+      expect(failures.metrics[0]).toEqual(
+        expect.arrayContaining(['GreenOps', 'DispatchFailures', 'service', 'dispatcher']),
+      );
     });
 
     it('shows errors, throttles and p99 duration of every Lambda, reading worker metrics in their own region', () => {
@@ -241,14 +245,53 @@ describe('Module: observability', () => {
       expect(staleAlarms(staticOnly)).toEqual([]);
     });
 
-    it('watches each worker region’s errors and dead letters with a topic in that region', () => {
+    it('watches each worker region’s errors and dead letters, and forwards their state changes to the home region', () => {
       // Prepare
-      const template = alarmed().workers[0]!;
+      const { workers } = alarmed();
+      const template = workers[0]!;
 
-      // Assess
+      // Assess: no topic and no key in a worker region; one rule sending this region's alarm events home.
       template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
       template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible' });
-      template.resourceCountIs('AWS::SNS::Topic', 1);
+      template.resourceCountIs('AWS::SNS::Topic', 0);
+      template.resourceCountIs('AWS::KMS::Key', 0);
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: Match.objectLike({
+          source: ['aws.cloudwatch'],
+          'detail-type': ['CloudWatch Alarm State Change'],
+          detail: { alarmName: [{ prefix: 'CarbonAwareScheduler-Worker-eu-north-1-' }] },
+        }),
+        Targets: [Match.objectLike({ Arn: Match.stringLikeRegexp('event-bus/default') })],
+      });
+    });
+
+    it('sends the worker alarms to the one alarm topic, encrypted with the one customer-managed key', () => {
+      // Prepare
+      const { controlPlane, workers } = alarmed();
+
+      // Assess: one key in the whole deployment; the home rule matches the worker stacks' alarm names.
+      const keys = [controlPlane, ...workers].reduce(
+        (n, t) => n + Object.keys(t.findResources('AWS::KMS::Key')).length,
+        0,
+      );
+      expect(keys).toBe(1);
+      controlPlane.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: Match.objectLike({
+          source: ['aws.cloudwatch'],
+          detail: { alarmName: Match.arrayWith([{ prefix: Match.stringLikeRegexp('^CarbonAwareScheduler-Worker-') }]) },
+        }),
+        Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('AlarmTopic') } })],
+      });
+      controlPlane.hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: Match.objectLike({
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            }),
+          ]),
+        }),
+      });
     });
 
     it('saves Logs Insights queries for instance decisions and for errors', () => {

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReplayServer, startReplayServer } from '../support/replay-server';
 import { electricityMapsDayRoutes, latestAt } from './fixtures/carbon-day';
+import { metricsLogLines } from './support/emf';
 import { anImage, clearTable, instances, launch, localFunction, tableItems, terminateAll } from './support/fixture';
-import { emfDocuments, type Invocation } from './support/local-lambda';
+import type { Invocation } from './support/local-lambda';
 import { byHand, itemsWithPrefix, putSecret } from './support/scenario';
 
 /**
@@ -616,7 +617,7 @@ describe('Integration: a working day of the deployed scheduler over 202 instance
     }
 
     // The running totals the last run published (dashboard single values): all time, and today (UTC).
-    const totals = emfDocuments(lastRun!.output).filter((doc) => 'Period' in doc);
+    const totals = metricsLogLines(lastRun!.output).filter((doc) => 'Period' in doc);
     const total = totals.find((doc) => doc.Period === 'Total')!;
     const today = totals.find((doc) => doc.Period === 'Today')!;
     const sum = (keys: string[], field: keyof Savings) => keys.reduce((n, key) => n + byRegionDay.get(key)![field], 0);
@@ -627,7 +628,7 @@ describe('Integration: a working day of the deployed scheduler over 202 instance
     expect(Number(today.CostSavingsTotal)).toBeCloseTo(sum(ofToday, 'usd'), 4);
 
     // The last tick's per-region metrics: us-support's 12 stops in us-east-1, and the bad tags of each region.
-    const perRegion = emfDocuments(lastRun!.output).filter(
+    const perRegion = metricsLogLines(lastRun!.output).filter(
       (doc) => 'Region' in doc && !('Action' in doc || 'State' in doc),
     );
     const metric = (region: Region, name: string) =>

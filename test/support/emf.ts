@@ -1,4 +1,5 @@
 import { type MockInstance, vi } from 'vitest';
+import { METRICS, METRICS_LOG_MESSAGE } from '../../lambdas/contract';
 
 /** One metric value of an EMF document: name, value, unit, namespace and the dimension values it is published under. */
 export interface EmfMetric {
@@ -25,6 +26,8 @@ export function captureEmf(): {
   readonly documents: () => EmfDocument[];
   readonly metrics: () => EmfMetric[];
   readonly lines: () => string[];
+  /** The `log` figures of the `metrics` log lines (lambdas/adapters/metrics/publish.ts). */
+  readonly logged: () => LoggedFigure[];
   readonly spy: MockInstance;
   readonly restore: () => void;
 } {
@@ -60,7 +63,34 @@ export function captureEmf(): {
           }),
         ),
       ),
+    logged: () => loggedFigures(lines()),
     spy,
     restore: () => spy.mockRestore(),
   };
+}
+
+/** One figure of a `metrics` log line: name, value, and the dimension values of the line (`service` included). */
+export interface LoggedFigure {
+  readonly name: string;
+  readonly value: unknown;
+  readonly dimensions: Readonly<Record<string, string>>;
+}
+
+const DIMENSION_NAMES = new Set<string>(Object.values(METRICS).flatMap((entry) => [...entry.dimensions]));
+
+/**
+ * The figures of the `metrics` log lines among `lines` (JSON text lines; others are skipped): fields named like a
+ * catalogue metric are figures, fields named like a catalogue dimension (and `service`) are their dimensions.
+ */
+export function loggedFigures(lines: readonly string[]): LoggedFigure[] {
+  return lines.flatMap((line) => {
+    if (!line.includes(`"message":"${METRICS_LOG_MESSAGE}"`)) return [];
+    const json = JSON.parse(line) as Record<string, unknown>;
+    if (json.message !== METRICS_LOG_MESSAGE || '_aws' in json) return [];
+    const dimensions: Record<string, string> = { service: String(json.service) };
+    for (const [key, value] of Object.entries(json)) if (DIMENSION_NAMES.has(key)) dimensions[key] = String(value);
+    return Object.keys(json)
+      .filter((key) => key in METRICS)
+      .map((name) => ({ name, value: json[name], dimensions }));
+  });
 }

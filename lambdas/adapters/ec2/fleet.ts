@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { SCHEDULE_TAG } from '../../core/scheduler/instance-facts';
 import type { DescribedFleet, Fleet } from '../../core/scheduler/ports';
+import { withoutSdkLogFilter } from '../sdk-client';
 import { type DescribedInstance, instanceFactsFrom } from './instance-facts';
 
 /** Page size of DescribeInstances (the API maximum). */
@@ -25,7 +26,7 @@ export function ec2ClientFactory(config: Omit<EC2ClientConfig, 'region'> = {}): 
   return (region) => {
     let client = clients.get(region);
     if (!client) {
-      client = new EC2Client({ retryMode: 'adaptive', maxAttempts: 5, ...config, region });
+      client = withoutSdkLogFilter(new EC2Client({ retryMode: 'adaptive', maxAttempts: 5, ...config, region }), config);
       clients.set(region, client);
     }
     return client;

@@ -35,5 +35,16 @@ describe('Module: decision-log', () => {
       // Assess
       expect(level).toBe(expected);
     });
+
+    it('logs a bad tag that changes nothing at info only on the runs that report bad tags (once an hour)', () => {
+      // Prepare
+      const badTag = decision({ kind: 'invalid-tag', schedule: 'office-hourz', desired: null });
+      const failedStop = decision({ action: 'stop', result: 'failed', error: 'IncorrectInstanceState: …' });
+
+      // Act, Assess
+      expect(decisionLogLevel(badTag, true)).toBe('info');
+      expect(decisionLogLevel(badTag, false)).toBe('debug');
+      expect(decisionLogLevel(failedStop, false)).toBe('info');
+    });
   });
 });

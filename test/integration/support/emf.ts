@@ -1,3 +1,4 @@
+import { METRICS, METRICS_LOG_MESSAGE } from '../../../lambdas/contract';
 import { emfDocuments, type OutputLine } from './local-lambda';
 
 /** One metric value of an EMF document: its name, value, unit, namespace and the dimension values it carries. */
@@ -38,7 +39,28 @@ export function metricValues(
   name: string,
   dimensions: Readonly<Record<string, string>> = {},
 ): unknown[] {
-  return emittedMetrics(output)
+  return [...emittedMetrics(output), ...loggedMetrics(output)]
     .filter((m) => m.name === name && Object.entries(dimensions).every(([k, v]) => m.dimensions[k] === v))
     .map((m) => m.value);
+}
+
+/** The `metrics` log lines of an invocation's output (lambdas/adapters/metrics/publish.ts): the catalogue's `log` figures. */
+export function metricsLogLines(output: readonly OutputLine[]): Record<string, unknown>[] {
+  return output.flatMap((line) =>
+    'json' in line && line.json.message === METRICS_LOG_MESSAGE && !('_aws' in line.json) ? [line.json] : [],
+  );
+}
+
+/** The figures of the `metrics` log lines, in the shape of {@link EmittedMetric} (namespace: the log line). */
+export function loggedMetrics(output: readonly OutputLine[]): EmittedMetric[] {
+  return metricsLogLines(output).flatMap((line) => {
+    const dimensions = Object.fromEntries(
+      Object.entries(line)
+        .filter(([key]) => !(key in METRICS) && key !== 'message')
+        .map(([key, value]) => [key, String(value)]),
+    );
+    return Object.keys(line)
+      .filter((key) => key in METRICS)
+      .map((name) => ({ name, value: line[name], namespace: 'metrics log line', dimensions }));
+  });
 }

@@ -220,11 +220,18 @@ export class LocalLambda {
   private recordEmf(lines: readonly OutputLine[]): void {
     if (!this.spec.emfLogFile) return;
     const documents = emfDocuments(lines);
-    if (documents.length === 0) return;
+    // The `metrics` log lines too (lambdas/adapters/metrics/publish.ts): the dashboard's Logs Insights widgets read them.
+    const metricsLines = lines.flatMap((line) =>
+      'json' in line && line.json.message === 'metrics' && !('_aws' in line.json) ? [line.json] : [],
+    );
+    if (documents.length === 0 && metricsLines.length === 0) return;
     mkdirSync(dirname(this.spec.emfLogFile), { recursive: true });
     appendFileSync(
       this.spec.emfLogFile,
-      documents.map((document) => `${JSON.stringify({ functionName: this.spec.functionName, document })}\n`).join(''),
+      [
+        ...documents.map((document) => `${JSON.stringify({ functionName: this.spec.functionName, document })}\n`),
+        ...metricsLines.map((logLine) => `${JSON.stringify({ functionName: this.spec.functionName, logLine })}\n`),
+      ].join(''),
     );
   }
 
