@@ -52,6 +52,8 @@ function decision(
     schedule: 'office-hours',
     desired: newState === 'stopped' ? 'stopped' : 'running',
     action,
+    rule: 'schedule',
+    facts: {},
     reason: 'office-hours: r',
     carbon: { gCO2ePerKWh: 300, provider: 'electricitymaps', ageSeconds: 0, origin: 'cached' } as Decision['carbon'],
     kind: 'managed',
