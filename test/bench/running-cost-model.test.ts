@@ -77,8 +77,9 @@ describe('Module: running-cost', () => {
 
       // Assess
       // fetcher 6 + 6 + 4 = 16; scheduler per region 1+1+3+1+1+4+1 = 12 × 3 = 36; totals 3 + 3 = 6;
-      // run-level ActionFailures 1; dispatcher 5 + 1 + 1 + 5 + 1 = 13; recorder 5 × 2 = 10; rightsizer 3 + 3 = 6 → 88
-      expect(series.total).toBe(88);
+      // run-level ActionFailures 1 and StateWriteFailures 1; dispatcher 5 + 1 + 1 + 5 + 1 = 13; recorder 5 × 2 = 10;
+      // rightsizer 3 + 3 = 6 → 89
+      expect(series.total).toBe(89);
       expect(Object.keys(series.byMetric).sort()).toEqual(Object.keys(METRICS).sort());
     });
   });
@@ -89,8 +90,9 @@ describe('Module: running-cost', () => {
       const count = alarmMetrics(shape);
 
       // Assess
-      // 5 functions × 2 + 6 stale-data + 1 run-level action failures + 1 dispatch + 5 workers × 2 = 28
-      expect(count).toBe(28);
+      // 5 functions × 2 + 6 stale-data + 1 run-level action failures + 1 state write failures + 1 dispatch
+      // + 5 workers × 2 = 29
+      expect(count).toBe(29);
     });
   });
 
