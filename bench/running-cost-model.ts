@@ -321,12 +321,13 @@ export function customMetricSeries(shape: DeploymentShape): { total: number; byM
 /**
  * Alarm metrics of the deployed alarms (lib/constructs/observability.ts and lib/stacks/worker-stack.ts at the time
  * of writing): per control-plane function an Errors and a DeadLetters alarm; one CarbonDataStale alarm per live
- * carbon region; ActionFailures, on the scheduler's one run-level total of failed actions; DispatchFailures; and per
- * worker region a WorkerErrors and a WorkerDeadLetters alarm. The bench checks this against the synthesized
- * templates (bench/inventory.ts) and prices the templates' count.
+ * carbon region; ActionFailures, on the scheduler's one run-level total of failed actions; StateWriteFailures, on its
+ * run-level count of regions whose state write failed; DispatchFailures; and per worker region a WorkerErrors and a
+ * WorkerDeadLetters alarm. The bench checks this against the synthesized templates (bench/inventory.ts) and prices
+ * the templates' count.
  */
 export function alarmMetrics(shape: DeploymentShape): number {
-  return shape.controlPlaneFunctions * 2 + shape.liveCarbonRegions + 1 + 1 + shape.workerRegions * 2;
+  return shape.controlPlaneFunctions * 2 + shape.liveCarbonRegions + 1 + 1 + 1 + shape.workerRegions * 2;
 }
 
 /**

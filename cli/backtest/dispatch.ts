@@ -14,7 +14,7 @@ import {
 import { actualMean, pointsBetween, stepMinutesOf } from './series';
 
 /**
- * Backtest scenario `dispatch` (SPEC section 8): a job of `durationMinutes` is submitted every `everyMinutes`
+ * Backtest scenario `dispatch` (docs/backtest.md): a job of `durationMinutes` is submitted every `everyMinutes`
  * (from the home zone's first point, or `--from`) and runs at once in one zone.
  * - baseline: runs in the home zone;
  * - oracle: runs in the zone with the lowest actual mean intensity over the job's time;

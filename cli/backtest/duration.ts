@@ -1,5 +1,5 @@
 /**
- * Durations as users write them on the command line (SPEC section 8): `30m`, `2h`, `1h30m`, `1d`, `0`.
+ * Durations as users write them on the command line (docs/backtest.md): `30m`, `2h`, `1h30m`, `1d`, `0`.
  */
 
 /** A duration text that is not `<n>d<n>h<n>m` (each part optional, in this order, at least one). */

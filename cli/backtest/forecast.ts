@@ -3,7 +3,7 @@ import { gaussian, mulberry32 } from './random';
 import { lastIndexAtOrBefore, seriesMean } from './series';
 
 /**
- * What a backtested policy may know of the future (`--forecast`, SPEC section 8). A policy deciding at time `t`
+ * What a backtested policy may know of the future (`--forecast`, docs/backtest.md). A policy deciding at time `t`
  * with data `lag` old knows the actual trace up to the cutoff `t − lag`; every later point is the forecast's:
  * - `perfect` — the trace itself (the oracle's knowledge);
  * - `persistence` — the value 24 h earlier (the value `k × 24 h` earlier with the smallest `k` that lies at or

@@ -16,7 +16,7 @@ import {
 } from './result';
 
 /**
- * Backtest scenario `pause` (SPEC section 8): a `carbon-aware` instance, wanted 24/7, paused while its zone is
+ * Backtest scenario `pause` (docs/backtest.md): a `carbon-aware` instance, wanted 24/7, paused while its zone is
  * dirty by the product's own `pause-when-dirty` rule ({@link pausePolicyStep}: threshold, hysteresis, minimum run
  * and stop minutes), decided at every point of the trace.
  * - baseline: runs all the time;

@@ -19,7 +19,7 @@ export interface TraceFileInfo {
   readonly rows: number;
 }
 
-/** How the energy of an hour of job or instance time was computed (SPEC section 6). */
+/** How the energy of an hour of job or instance time was computed (docs/accounting.md). */
 export interface EnergyBasis {
   readonly instanceType: string;
   /** Region of the PUE (and, for `pause`, of the price); null when none was given (default PUE). */

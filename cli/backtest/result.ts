@@ -2,7 +2,7 @@
  * The result of a backtest: one JSON object (`carbon-scheduler backtest --json`), stable so that other tools
  * (`carbon-scheduler report`) can read it as a backtest result file. Version {@link BACKTEST_SCHEMA_VERSION}.
  *
- * Definitions (SPEC section 8), for every scenario:
+ * Definitions (docs/backtest.md), for every scenario:
  * - `baselineIntensity`, `policyIntensity`, `oracleIntensity` — mean gCO2e/kWh of the executed job-time (time-weighted);
  * - `baselineGCO2e`, `policyGCO2e`, `oracleGCO2e` — emissions, grams CO2e = kWh of the executed time × intensity;
  * - `savingsPercent` = (baseline − policy) ÷ baseline × 100 of the emissions; for `shift` and `dispatch` the
@@ -80,7 +80,7 @@ export interface PerRun {
 }
 
 /**
- * The totals every scenario reports (SPEC section 8), from running sums.
+ * The totals every scenario reports (docs/backtest.md), from running sums.
  *
  * @param jobs jobs simulated (`pause`: decision steps)
  * @param jobHours hours of baseline job-time

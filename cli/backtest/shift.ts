@@ -12,7 +12,7 @@ import {
 import { actualMean, pointsBetween, stepMinutesOf } from './series';
 
 /**
- * Backtest scenario `shift` (SPEC section 8): a job of `durationMinutes` is due every day at `startMinutes` (local
+ * Backtest scenario `shift` (docs/backtest.md): a job of `durationMinutes` is due every day at `startMinutes` (local
  * time); it may start anywhere from `windowMinutes` before to `windowMinutes` after, in steps of the trace.
  * - baseline: starts at the due time;
  * - oracle: the start with the lowest actual mean intensity over the job's duration ({@link bestStartSlot} on the

@@ -3,7 +3,7 @@ import { checkZone, type TraceIssue, type TraceRow } from './quality';
 import { Trace, TraceSeries, type TraceStats } from './trace';
 
 /**
- * Reader of carbon intensity trace CSV files (SPEC section 8), line by line so a year of hourly data for many zones
+ * Reader of carbon intensity trace CSV files (docs/backtest.md), line by line so a year of hourly data for many zones
  * streams without holding the text:
  * - generic: header `datetime,zone,carbon_intensity` (any column order, extra columns ignored), times ISO-8601,
  *   values gCO2e/kWh;

@@ -91,9 +91,10 @@ describe('Module: running-cost', () => {
       const staticOnly = customMetricSeries({ ...shape, liveCarbonRegions: 0 });
 
       // Assess
-      // CarbonDataAge per live region 6 + ActionFailures 1 + DispatchFailures 1 = 8; every `log` figure 0
-      expect(series.total).toBe(8);
-      expect(staticOnly.total).toBe(2);
+      // CarbonDataAge per live region 6 + ActionFailures 1 + StateWriteFailures 1 + DispatchFailures 1 = 9;
+      // every `log` figure 0
+      expect(series.total).toBe(9);
+      expect(staticOnly.total).toBe(3);
       expect(series.byMetric.InstanceStartup).toBe(0);
       expect(Object.keys(series.byMetric).sort()).toEqual(Object.keys(METRICS).sort());
     });
@@ -105,10 +106,11 @@ describe('Module: running-cost', () => {
       const count = alarmMetrics(shape);
 
       // Assess
-      // 5 functions × 2 + 6 stale-data (live regions) + 1 run-level action failures + 1 dispatch + 5 workers × 2 = 28
-      expect(count).toBe(28);
-      // without live carbon data there is no staleness alarm: 22
-      expect(alarmMetrics({ ...shape, liveCarbonRegions: 0 })).toBe(22);
+      // 5 functions × 2 + 6 stale-data (live regions) + 1 run-level action failures + 1 state write failures
+      // + 1 dispatch + 5 workers × 2 = 29
+      expect(count).toBe(29);
+      // without live carbon data there is no staleness alarm: 23
+      expect(alarmMetrics({ ...shape, liveCarbonRegions: 0 })).toBe(23);
     });
   });
 

@@ -213,12 +213,13 @@ describe('Module: observability', () => {
         (a) => a.Properties.Namespace === 'CarbonAwareScheduler',
       );
 
-      // Assess: CarbonDataAge (stale data), ActionFailures, DispatchFailures
+      // Assess: CarbonDataAge (stale data), ActionFailures, DispatchFailures, StateWriteFailures
       expect(alarms.map((a) => a.Properties.MetricName).sort()).toEqual([
         'ActionFailures',
         'CarbonDataAge',
         'CarbonDataAge',
         'DispatchFailures',
+        'StateWriteFailures',
       ]);
       for (const alarm of alarms) {
         const entry = METRICS[alarm.Properties.MetricName as MetricName];

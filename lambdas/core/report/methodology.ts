@@ -2,7 +2,7 @@ import type { ReportMethodology } from './model';
 import type { ReportSourceInfo } from './report-input';
 
 /**
- * The formulas of SPEC section 6 as the report states them (the same ones lambdas/core/accounting implements), so a
+ * The formulas of docs/accounting.md as the report states them (the same ones lambdas/core/accounting implements), so a
  * reader of an ESG update can check every number.
  */
 export const REPORT_FORMULAS: ReportMethodology['formulas'] = [

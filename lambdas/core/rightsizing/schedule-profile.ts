@@ -3,7 +3,7 @@ import { HOURS_PER_MONTH } from '../accounting/units';
 /**
  * What the rightsizer assumes about the running time of a scheduled instance, from its `Schedule` tag: the
  * weekdays on which it runs (for the data-coverage rule) and its running hours per month (for the monthly $ and
- * CO2e savings). Built-in schedules are known exactly (SPEC section 4); any other schedule is assumed to run every
+ * CO2e savings). Built-in schedules are known exactly (docs/schedules.md); any other schedule is assumed to run every
  * day and 730 h a month, an upper bound (so savings of custom schedules are overstated at most by their stop time).
  */
 export interface RunningProfile {
@@ -22,7 +22,7 @@ const WEEKS_PER_MONTH = HOURS_PER_MONTH / 168;
 const MON_FRI = [0, 1, 2, 3, 4];
 const EVERY_DAY = [0, 1, 2, 3, 4, 5, 6];
 
-/** Display names of the built-ins (SPEC section 4) → their names. */
+/** Display names of the built-ins (docs/schedules.md) → their names. */
 const DISPLAY_NAMES: Readonly<Record<string, string>> = {
   'office-hours-+-weekend-shutdown': 'office-hours',
   'carbon-aware-24/7': 'carbon-aware',
@@ -31,7 +31,7 @@ const DISPLAY_NAMES: Readonly<Record<string, string>> = {
 };
 
 /**
- * Normalise a schedule name as SPEC section 4 does: case-insensitive, spaces and underscores become dashes; the
+ * Normalise a schedule name as docs/schedules.md does: case-insensitive, spaces and underscores become dashes; the
  * display names of the built-ins map to their names (`Office Hours + Weekend Shutdown` → `office-hours`).
  */
 export function normaliseScheduleName(name: string): string {

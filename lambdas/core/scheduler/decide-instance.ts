@@ -43,6 +43,57 @@ export interface DecisionConfig {
  */
 export type DecisionKind = 'managed' | 'invalid-tag' | 'skipped' | 'unmanaged';
 
+/**
+ * The rule that settled a decision (docs/scheduler.md, "Decision rules"). Tests and tools match these ids, never the
+ * text of `reason`:
+ * `no-schedule-tag`, `auto-scaling-group`, `spot`, `terminal-state`, `invalid-schedule-tag`, `invalid-override-tag`
+ * (not managed); `override` (an active ScheduleOverride); `pause-when-dirty` / `defer-start` (the carbon policy
+ * changed what the schedule wants); `policy-holds` (no usable carbon data: the schedule alone); `schedule` (the
+ * schedule and the transition rules); `always-on` (a stop refused); `auto-resize` (a pending rightsizing turned a
+ * start into a resize); `same-tick` (already acted on in this tick).
+ */
+export type DecisionRule =
+  | 'no-schedule-tag'
+  | 'auto-scaling-group'
+  | 'spot'
+  | 'terminal-state'
+  | 'invalid-schedule-tag'
+  | 'invalid-override-tag'
+  | 'override'
+  | 'pause-when-dirty'
+  | 'defer-start'
+  | 'policy-holds'
+  | 'schedule'
+  | 'always-on'
+  | 'auto-resize'
+  | 'same-tick';
+
+/** The facts a decision's reason is written from, as fields (units in the names). */
+export interface DecisionFacts {
+  /** The Schedule tag value as found (managed or not). */
+  readonly scheduleTag?: string;
+  /** What the schedule alone wants at `now`. */
+  readonly scheduleWants?: DesiredState;
+  /** The active ScheduleOverride tag value. */
+  readonly override?: string;
+  readonly carbonPolicy?: Schedule['carbonPolicy'];
+  /** The threshold the reading was compared with, gCO2e/kWh, and whether the policy could use it. */
+  readonly thresholdGCO2ePerKWh?: number;
+  readonly policyUsable?: boolean;
+  /** Why a carbon policy held (no live data, marginal signal without a marginal threshold). */
+  readonly policyHeldBecause?: string;
+  /** The carbon policy's own reason (pause step, defer decision). */
+  readonly policyReason?: string;
+  /** The transition rule's reason (Instance Scheduler semantics). */
+  readonly transitionReason?: string;
+  /** Auto Scaling group name (rule `auto-scaling-group`). */
+  readonly autoScalingGroup?: string;
+  /** Why a tag could not be used (rules `invalid-schedule-tag`, `invalid-override-tag`). */
+  readonly tagProblem?: string;
+  /** The EC2 state (rule `terminal-state`). */
+  readonly ec2State?: InstanceFacts['state'];
+}
+
 /** What to do with one instance, and why. */
 export interface Decision {
   readonly instanceId: string;
@@ -55,7 +106,14 @@ export interface Decision {
   /** What the instance should be after schedule, override and carbon policy; null when not managed. */
   readonly desired: DesiredState | null;
   readonly action: SchedulerAction;
-  /** Human-readable: the schedule, the carbon intensity with its source, age and the threshold, and the rule. */
+  /** The rule that settled the action. */
+  readonly rule: DecisionRule;
+  /** The facts behind the decision, as fields; `reason` is their text. */
+  readonly facts: DecisionFacts;
+  /**
+   * Human-readable, for logs, the CLI and the plan: the schedule, the carbon intensity with its source, age and the
+   * threshold, and the rule.
+   */
   readonly reason: string;
   readonly carbon: DecisionCarbon;
   readonly kind: DecisionKind;
@@ -138,6 +196,8 @@ function notManaged(
   kind: Exclude<DecisionKind, 'managed'>,
   schedule: string | null,
   reason: string,
+  rule: DecisionRule,
+  facts: DecisionFacts = {},
 ): Decision {
   const { instance, carbon, evaluator } = input;
   return {
@@ -148,6 +208,8 @@ function notManaged(
     schedule,
     desired: null,
     action: 'none',
+    rule,
+    facts: { ...(schedule !== null ? { scheduleTag: schedule } : {}), ...facts },
     reason,
     carbon: decisionCarbon(carbon, evaluator.now),
     kind,
@@ -176,7 +238,7 @@ export function decideInstance(input: DecideInput): Decision {
   const now = evaluator.now;
   const tagValue = instance.tags[SCHEDULE_TAG];
   if (tagValue === undefined) {
-    return notManaged(input, 'unmanaged', null, 'no Schedule tag: not managed, never touched');
+    return notManaged(input, 'unmanaged', null, 'no Schedule tag: not managed, never touched', 'no-schedule-tag');
   }
   const asg = instance.tags[ASG_TAG];
   if (asg !== undefined) {
@@ -185,6 +247,8 @@ export function decideInstance(input: DecideInput): Decision {
       'skipped',
       tagValue,
       `member of Auto Scaling group "${asg}": the group owns its lifecycle, so the scheduler leaves it alone`,
+      'auto-scaling-group',
+      { autoScalingGroup: asg },
     );
   }
   if (instance.lifecycle === 'spot') {
@@ -193,10 +257,20 @@ export function decideInstance(input: DecideInput): Decision {
       'skipped',
       tagValue,
       'spot instance: the scheduler does not stop or start spot instances (EC2 may reclaim them)',
+      'spot',
     );
   }
   if (instance.state === 'shutting-down' || instance.state === 'terminated') {
-    return notManaged(input, 'skipped', tagValue, `instance is ${instance.state}: nothing to schedule`);
+    return notManaged(
+      input,
+      'skipped',
+      tagValue,
+      `instance is ${instance.state}: nothing to schedule`,
+      'terminal-state',
+      {
+        ec2State: instance.state,
+      },
+    );
   }
   const resolution = registry.resolve(tagValue);
   if (!resolution.ok) {
@@ -205,6 +279,8 @@ export function decideInstance(input: DecideInput): Decision {
       'invalid-tag',
       tagValue,
       `Schedule tag "${tagValue}": ${resolution.reason}; left as it is`,
+      'invalid-schedule-tag',
+      { tagProblem: resolution.reason },
     );
   }
   const schedule: Schedule = resolution.schedule;
@@ -218,6 +294,8 @@ export function decideInstance(input: DecideInput): Decision {
         'invalid-tag',
         schedule.name,
         `ScheduleOverride tag "${overrideText}": ${parsed.reason}; left as it is`,
+        'invalid-override-tag',
+        { tagProblem: parsed.reason },
       );
     }
     if (parsed.active) override = { state: parsed.state, text: overrideText };
@@ -234,6 +312,9 @@ export function decideInstance(input: DecideInput): Decision {
   let pause: PauseState | undefined;
   let plannedStartAt: string | undefined;
   let carbonDecided = false;
+  let rule: DecisionRule = override ? 'override' : 'schedule';
+  let policyHeldBecause: string | undefined;
+  let policyReason: string | undefined;
 
   if (override) {
     desired = override.state;
@@ -252,6 +333,8 @@ export function decideInstance(input: DecideInput): Decision {
         // The policy holds: the running phase goes on, with the time it began (a reset would let the next live
         // reading pause an instance that started minutes ago). A carbon pause ends: the schedule decides alone.
         pause = previous.paused ? INITIAL_PAUSE_STATE : previous;
+        rule = 'policy-holds';
+        policyHeldBecause = threshold.why;
         parts.push(`${carbonText}; pause-when-dirty holds: ${threshold.why}`);
       } else {
         const step = pausePolicyStep(
@@ -267,6 +350,8 @@ export function decideInstance(input: DecideInput): Decision {
         pause = step.state;
         desired = step.paused ? 'stopped' : 'running';
         carbonDecided = step.paused;
+        policyReason = step.reason;
+        if (step.paused || step.changed) rule = 'pause-when-dirty';
         parts.push(`${carbonText}; pause-when-dirty: ${step.reason}`);
       }
     } else {
@@ -279,6 +364,8 @@ export function decideInstance(input: DecideInput): Decision {
           `${carbonText}; defer-start: the period began more than ${schedule.maxDeferMinutes} min ago → start regardless`,
         );
       } else if (!threshold.usable) {
+        rule = 'policy-holds';
+        policyHeldBecause = threshold.why;
         parts.push(`${carbonText}; defer-start holds: ${threshold.why}`);
       } else {
         const defer = deferStartDecision({
@@ -289,7 +376,9 @@ export function decideInstance(input: DecideInput): Decision {
           thresholdGCO2ePerKWh: threshold.threshold,
           ...(input.forecast ? { forecast: input.forecast } : {}),
         });
+        policyReason = defer.reason;
         if (!defer.start) {
+          rule = 'defer-start';
           desired = 'stopped';
           carbonDecided = true;
           plannedStartAt = defer.plannedStartAt?.toISOString();
@@ -324,6 +413,7 @@ export function decideInstance(input: DecideInput): Decision {
 
   if (action === 'stop' && schedule.name === ALWAYS_ON) {
     action = 'none';
+    rule = 'always-on';
     newState = stored?.state ?? 'running';
     parts.push(`${ALWAYS_ON} is never stopped → none`);
   }
@@ -337,6 +427,7 @@ export function decideInstance(input: DecideInput): Decision {
     input.pendingResize.targetInstanceType !== instance.instanceType
   ) {
     action = 'resize';
+    rule = 'auto-resize';
     targetInstanceType = input.pendingResize.targetInstanceType;
     resizeSource = 'rightsizing';
     recommendationId = input.pendingResize.recommendationId;
@@ -347,6 +438,7 @@ export function decideInstance(input: DecideInput): Decision {
   if (action !== 'none' && stored?.lastActionTick === input.tick) {
     parts.push(`already acted on in this run's tick ${input.tick} (${stored.lastAction}) → none`);
     action = 'none';
+    rule = 'same-tick';
     newState = stored.state;
   }
   if ((action === 'start' || action === 'resize') && schedule.carbonPolicy === 'pause-when-dirty') {
@@ -365,6 +457,18 @@ export function decideInstance(input: DecideInput): Decision {
     schedule: schedule.name,
     desired,
     action,
+    rule,
+    facts: {
+      scheduleTag: tagValue,
+      scheduleWants: desire.state,
+      ...(override ? { override: override.text } : {}),
+      carbonPolicy: schedule.carbonPolicy,
+      thresholdGCO2ePerKWh: threshold.threshold,
+      policyUsable: threshold.usable,
+      ...(policyHeldBecause ? { policyHeldBecause } : {}),
+      ...(policyReason ? { policyReason } : {}),
+      transitionReason: transition.reason,
+    },
     reason: parts.join('; '),
     carbon: decisionCarbon(carbon, now),
     kind: 'managed',

@@ -90,7 +90,7 @@ export function reconcileIntents(input: ReconcileInput): Reconciliation {
         );
         continue;
       }
-      const record = recoverAction(input, intent, action, stored);
+      const record = recoverAction(input, intent, action, stored, instance);
       if (action.action === 'start' && stored?.stoppedAt) {
         const from = Math.max(Date.parse(stored.stoppedAt), state.run ? Date.parse(state.run.lastRunAt) : 0);
         const hours = Math.max(0, Date.parse(intent.at) - from) / MS_PER_HOUR;
@@ -128,6 +128,7 @@ function recoverAction(
   intent: ActionIntent,
   action: IntendedAction,
   stored: InstanceStateRecord | undefined,
+  instance: InstanceFacts,
 ): InstanceStateRecord {
   const base = stored ?? freshRecord(input.region, action, intent.at);
   const { lastError: _e, pause: _p, ...rest } = base;
@@ -154,5 +155,6 @@ function recoverAction(
     input.pue,
     input.prices,
   );
-  return { ...closed, instanceType: action.instanceType };
+  // The type EC2 reports: a resize whose new type did not start was reverted.
+  return { ...closed, instanceType: instance.instanceType };
 }

@@ -139,5 +139,71 @@ describe('Module: instance-state-store', () => {
         (await new DynamoInstanceStateStore(table.doc, table.tableName).loadRegion('ap-south-1')).instances.size,
       ).toBe(1);
     });
+
+    it('keeps intents beside the records: written with a TTL, loaded with the region, deleted when settled', async () => {
+      // Prepare
+      const store = new DynamoInstanceStateStore(table.doc, table.tableName);
+      const intent = {
+        id: `${NOW.toISOString()}#1`,
+        at: NOW.toISOString(),
+        tick: NOW.toISOString(),
+        intensityHours: 12.5,
+        fence: 3,
+        actions: [
+          {
+            instanceId: 'i-1',
+            action: 'stop' as const,
+            schedule: 'office-hours',
+            instanceType: 'm5.large',
+            reason: 'r',
+            gCO2ePerKWh: 300,
+            carbonProvider: 'electricitymaps',
+          },
+        ],
+      };
+
+      // Act
+      await store.recordIntent('sa-east-1', intent);
+      const loaded = await store.loadRegion('sa-east-1');
+      const item = await table.doc.send(
+        new GetCommand({ TableName: table.tableName, Key: { pk: 'INSTANCE#sa-east-1', sk: `#intent#${intent.id}` } }),
+      );
+      await store.saveRegion(
+        'sa-east-1',
+        {
+          instances: [],
+          history: [],
+          run: { region: 'sa-east-1', lastRunAt: NOW.toISOString(), lastTick: NOW.toISOString(), intensityHours: 0 },
+          settledIntents: [intent.id],
+          fence: 3,
+        },
+        NOW,
+      );
+      const after = await store.loadRegion('sa-east-1');
+
+      // Assess: TTL 7 days after the intent: 1772442000 + 7 × 86400 = 1773046800
+      expect(loaded.intents).toEqual([intent]);
+      expect(loaded.run).toBeUndefined();
+      expect(item.Item).toMatchObject({ kind: 'intent', expiresAt: 1_773_046_800 });
+      expect(after.intents).toBeUndefined();
+      expect(after.run).toMatchObject({ lastRunAt: NOW.toISOString(), fence: 3 });
+    });
+
+    it('a run record holding only a claimed fence is no run yet', async () => {
+      // Prepare: a run that claimed the fence and stopped before writing its run record
+      await table.doc.send(
+        new BatchWriteCommand({
+          RequestItems: {
+            [table.tableName]: [{ PutRequest: { Item: { pk: 'INSTANCE#af-south-1', sk: '#run', fence: 4 } } }],
+          },
+        }),
+      );
+
+      // Act
+      const loaded = await new DynamoInstanceStateStore(table.doc, table.tableName).loadRegion('af-south-1');
+
+      // Assess
+      expect(loaded.run).toBeUndefined();
+    });
   });
 });

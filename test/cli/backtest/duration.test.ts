@@ -15,7 +15,7 @@ describe('Module: duration', () => {
       ['0', 0],
       ['36h', 2160],
     ])('reads %s as %i minutes', (text, minutes) => {
-      // Prepare: the values are the SPEC section 8 examples and their arithmetic (1 h = 60 min, 1 d = 1440 min).
+      // Prepare: the values are the docs/backtest.md examples and their arithmetic (1 h = 60 min, 1 d = 1440 min).
 
       // Act
       const parsed = parseDuration(text);

@@ -23,7 +23,7 @@ describe('Module: forecast', () => {
       ['noise:2.5', { kind: 'noise', percent: 2.5 }],
       ['NOISE:10%', { kind: 'noise', percent: 10 }],
     ])('reads %s', (text, spec) => {
-      // Prepare: SPEC section 8 names.
+      // Prepare: docs/backtest.md names.
 
       // Act
       const parsed = parseForecastSpec(text);

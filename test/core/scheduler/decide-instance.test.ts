@@ -107,7 +107,12 @@ describe('Module: decide-instance', () => {
         expect(d.desired).toBe('stopped');
         expect(d.carbonDriven).toBe(true);
         expect(d.pause).toEqual({ paused: true, since: MONDAY_0900.toISOString() });
-        expect(d.reason).toContain('pause-when-dirty: 310 gCO2e/kWh is above the threshold 300 → pause');
+        expect(d.rule).toBe('pause-when-dirty');
+        expect(d.facts).toMatchObject({
+          carbonPolicy: 'pause-when-dirty',
+          thresholdGCO2ePerKWh: 300,
+          policyUsable: true,
+        });
       });
 
       it('keeps it paused at 290 and resumes it at 269', () => {
@@ -141,7 +146,8 @@ describe('Module: decide-instance', () => {
 
         // Assess
         expect(d.action).toBe('none');
-        expect(d.reason).toContain('run only 15 min of the minimum 30 min');
+        expect(d.rule).toBe('schedule');
+        expect(d.pause).toEqual({ paused: false, since: '2026-03-02T08:45:00.000Z' });
       });
 
       it('holds (never stops) on the static annual factor by default', () => {
@@ -154,8 +160,9 @@ describe('Module: decide-instance', () => {
         // Assess
         expect(d.action).toBe('none');
         expect(d.desired).toBe('running');
-        expect(d.reason).toContain('900 gCO2e/kWh (static annual average)');
-        expect(d.reason).toContain('pause-when-dirty holds: no live or cached reading');
+        expect(d.rule).toBe('policy-holds');
+        expect(d.carbon).toMatchObject({ gCO2ePerKWh: 900, origin: 'static' });
+        expect(d.facts).toMatchObject({ policyUsable: false, thresholdGCO2ePerKWh: 300 });
       });
 
       it('uses the static factor when carbon.whenNoLiveData is use-static', () => {
@@ -185,9 +192,11 @@ describe('Module: decide-instance', () => {
 
         // Assess
         expect(plain.action).toBe('none');
-        expect(plain.reason).toContain('a marginal signal (watttime) is not compared with the average threshold 300');
+        expect(plain.rule).toBe('policy-holds');
+        expect(plain.facts).toMatchObject({ policyUsable: false, thresholdGCO2ePerKWh: 300 });
         expect(optedIn.action).toBe('stop');
-        expect(optedIn.reason).toContain('marginal threshold 450');
+        expect(optedIn.rule).toBe('pause-when-dirty');
+        expect(optedIn.facts).toMatchObject({ policyUsable: true, thresholdGCO2ePerKWh: 450 });
       });
     });
 
@@ -235,7 +244,8 @@ describe('Module: decide-instance', () => {
 
         // Assess
         expect(d.action).toBe('start');
-        expect(d.reason).toContain('more than 120 min ago → start regardless');
+        expect(d.rule).toBe('schedule');
+        expect(d.facts).toMatchObject({ carbonPolicy: 'defer-start', scheduleWants: 'running' });
       });
 
       it('starts at once when the grid is clean at the period start', () => {
@@ -262,7 +272,7 @@ describe('Module: decide-instance', () => {
 
       // Assess
       expect(d.action).toBe('none');
-      expect(d.reason).toContain('always-on is never stopped');
+      expect(d.rule).toBe('always-on');
     });
 
     it('applies an active override and ignores an expired one', () => {
@@ -279,7 +289,9 @@ describe('Module: decide-instance', () => {
 
       // Assess
       expect(a.action).toBe('start');
-      expect(a.reason).toContain('override "running until 2026-03-02T22:00Z" → running');
+      expect(a.rule).toBe('override');
+      expect(a.facts).toMatchObject({ override: 'running until 2026-03-02T22:00Z', scheduleWants: 'stopped' });
+      expect(e.rule).toBe('schedule');
       expect(e.action).toBe('none');
     });
 
@@ -293,9 +305,11 @@ describe('Module: decide-instance', () => {
 
       // Assess
       expect(unknown).toMatchObject({ kind: 'invalid-tag', action: 'none', desired: null, schedule: 'tea-time' });
-      expect(unknown.reason).toMatch(/^Schedule tag "tea-time": unknown schedule "tea-time"; known schedules: /);
+      expect(unknown.rule).toBe('invalid-schedule-tag');
+      expect(unknown.facts.tagProblem).toMatch(/^unknown schedule "tea-time"/);
       expect(badOverride).toMatchObject({ kind: 'invalid-tag', action: 'none', schedule: 'office-hours' });
-      expect(badOverride.reason).toContain('ScheduleOverride tag "off for lunch"');
+      expect(badOverride.rule).toBe('invalid-override-tag');
+      expect(badOverride.facts.scheduleTag).toBe('office-hours');
     });
 
     it('skips Auto Scaling group members and spot instances, and never touches untagged ones', () => {
@@ -312,7 +326,9 @@ describe('Module: decide-instance', () => {
 
       // Assess
       expect(asg).toMatchObject({ kind: 'skipped', action: 'none' });
-      expect(asg.reason).toContain('Auto Scaling group "web"');
+      expect(asg).toMatchObject({ rule: 'auto-scaling-group', facts: { autoScalingGroup: 'web' } });
+      expect(spot.rule).toBe('spot');
+      expect(untagged.rule).toBe('no-schedule-tag');
       expect(spot).toMatchObject({ kind: 'skipped', action: 'none' });
       expect(untagged).toMatchObject({ kind: 'unmanaged', action: 'none', schedule: null });
     });
