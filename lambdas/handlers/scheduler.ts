@@ -249,6 +249,8 @@ export function createSchedulerHandler(wiring: SchedulerWiring | (() => Schedule
       deadline:
         Date.now() + (remainingMs !== undefined ? remainingMs : intervalMinutes * 60_000) - RUN_DEADLINE_MARGIN_MS,
     };
+    // The EC2 fleet stops waiting for throttled starts and stops at the run deadline and carries the rest.
+    if (wired.ports.fleet instanceof Ec2Fleet) wired.ports.fleet.deadlineMs = input.deadline;
     const result = await runScheduler(input, {
       ...wired.ports,
       ...(lease ? { lease } : {}),
