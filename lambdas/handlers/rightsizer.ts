@@ -1,11 +1,12 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { regionalClients } from '../adapters/aws-client';
 import { fetchMetricData } from '../adapters/cloudwatch/metric-data';
 import { DynamoDbRecommendationStore } from '../adapters/dynamodb/recommendation-store';
 import { documentClient } from '../adapters/dynamodb/table';
-import { instancesFromDocument } from '../adapters/ec2/instance-facts';
+import { Ec2Fleet, ec2ClientFactory } from '../adapters/ec2/fleet';
 import { InstanceTypeCatalog } from '../adapters/ec2/instance-types';
 import { publishMetrics } from '../adapters/metrics/publish';
 import { PriceListApiPriceBook } from '../adapters/pricing/price-list-api';
@@ -87,18 +88,6 @@ export interface RightsizerWiring {
   readonly store: RecommendationStore;
 }
 
-function clientCache<T>(make: (region: string) => T): (region: string) => T {
-  const clients = new Map<string, T>();
-  return (region) => {
-    let client = clients.get(region);
-    if (!client) {
-      client = make(region);
-      clients.set(region, client);
-    }
-    return client;
-  };
-}
-
 /**
  * Wire the rightsizer from its environment, once per container: `LAMBDA_TASK_ROOT` (the bundled `config.json`),
  * `TABLE_NAME`, optional `PRICE_SOURCE` = `price-list-api` (default) | `snapshot`.
@@ -115,41 +104,31 @@ export function rightsizerWiringFromEnvironment(
   if (priceSource !== 'price-list-api' && priceSource !== 'snapshot') {
     throw new EnvironmentError(PRICE_SOURCE_ENV, `${JSON.stringify(priceSource)}; expected price-list-api or snapshot`);
   }
-  const ec2 = clientCache((region) => new EC2Client({ region }));
+  const ec2 = ec2ClientFactory();
   return {
     config,
     clock: overrides.clock ?? systemClock,
     telemetry: overrides.telemetry ?? defaultTelemetry(),
     ec2,
-    cloudWatch: clientCache((region) => new CloudWatchClient({ region })),
+    cloudWatch: regionalClients(CloudWatchClient),
     catalog: new InstanceTypeCatalog({ clientFor: ec2 }),
     priceBook: priceSource === 'snapshot' ? undefined : new PriceListApiPriceBook(),
     store: new DynamoDbRecommendationStore(overrides.doc ?? documentClient(), tableName),
   };
 }
 
-/** Every instance of `region` with a `Schedule` or `Rightsize` tag key (DescribeInstances, paginated). */
+/**
+ * Every instance of `region` with a `Schedule` or `Rightsize` tag key, through the fleet adapter's one paginated
+ * DescribeInstances loop (`Ec2Fleet.describeTagged`).
+ */
 async function discoverInstances(
-  client: EC2Client,
+  clientFor: (region: string) => EC2Client,
   region: string,
   logger: Telemetry['logger'],
 ): Promise<DiscoveredInstance[]> {
-  const found: DiscoveredInstance[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(
-      new DescribeInstancesCommand({
-        Filters: [{ Name: 'tag-key', Values: [SCHEDULE_TAG, RIGHTSIZE_TAG] }],
-        MaxResults: 1000,
-        ...(nextToken ? { NextToken: nextToken } : {}),
-      }),
-    );
-    const { instances, errors } = instancesFromDocument(page, region);
-    for (const error of errors) logger.warn('instance skipped', { region, error });
-    found.push(...instances);
-    nextToken = page.NextToken;
-  } while (nextToken);
-  return found;
+  const { instances, errors } = await new Ec2Fleet(clientFor).describeTagged(region, [SCHEDULE_TAG, RIGHTSIZE_TAG]);
+  for (const error of errors) logger.warn('instance skipped', { region, error });
+  return instances;
 }
 
 /** Wire the AWS adapters into the core's ports. */
@@ -159,7 +138,7 @@ function awsPorts(deps: RightsizerWiring): RightsizingPorts {
   const snapshotOrApi = deps.priceBook;
   const prices = withOverrides(snapshotOrApi ?? snapshotPriceBook(), config.priceOverrides);
   return {
-    listInstances: (region) => discoverInstances(deps.ec2(region), region, logger),
+    listInstances: (region) => discoverInstances(deps.ec2, region, logger),
     instanceTypes: async (region, families) => {
       const report = await deps.catalog.load(region, families);
       if (report.fallback) logger.warn('instance types from the bundled snapshot', { region, ...report.fallback });

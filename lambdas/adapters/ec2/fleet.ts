@@ -69,6 +69,19 @@ export class Ec2Fleet implements Fleet {
   }
 
   async describe(region: string): Promise<DescribedFleet> {
+    return this.describeTagged(region, [SCHEDULE_TAG], DESCRIBED_STATES);
+  }
+
+  /**
+   * Every instance of `region` that carries one of `tagKeys` (and, when given, is in one of `states`), paged by
+   * {@link DESCRIBE_PAGE_SIZE}: the one DescribeInstances loop of the product (the scheduler's `describe`, the
+   * rightsizer's discovery with `Schedule` and `Rightsize`). Instances that cannot be read are left out, with why.
+   */
+  async describeTagged(
+    region: string,
+    tagKeys: readonly string[],
+    states?: readonly string[],
+  ): Promise<DescribedFleet> {
     const client = this.clientFor(region);
     const instances: DescribedFleet['instances'] = [];
     const errors: string[] = [];
@@ -78,8 +91,8 @@ export class Ec2Fleet implements Fleet {
       const page = await client.send(
         new DescribeInstancesCommand({
           Filters: [
-            { Name: 'tag-key', Values: [SCHEDULE_TAG] },
-            { Name: 'instance-state-name', Values: [...DESCRIBED_STATES] },
+            { Name: 'tag-key', Values: [...tagKeys] },
+            ...(states ? [{ Name: 'instance-state-name', Values: [...states] }] : []),
           ],
           MaxResults: DESCRIBE_PAGE_SIZE,
           ...(nextToken ? { NextToken: nextToken } : {}),
