@@ -30,6 +30,7 @@ import {
   type RightsizingRunResult,
   runRightsizing,
 } from '../core/rightsizing/run';
+import { ScheduleRegistry } from '../core/schedule';
 import { type Environment, EnvironmentError, requiredVariable } from './shared/environment';
 import {
   consoleEventFields,
@@ -238,6 +239,7 @@ export function createRightsizerHandler(
       defaultMode: config.rightsizing.defaultMode,
       now,
       dryRun,
+      registry: ScheduleRegistry.fromConfig(config.schedules, config.timezone),
       ...(parsed.instanceIds ? { instanceIds: parsed.instanceIds } : {}),
     });
     for (const summary of result.regions) telemetry.logger.info('rightsizing summary', { ...summary });
