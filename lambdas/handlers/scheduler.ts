@@ -206,11 +206,10 @@ export function createSchedulerHandler(wiring: SchedulerWiring | (() => Schedule
 
     if (parsed.time !== undefined) {
       const age = deliveryAge(parsed.time, wired.clock(), intervalMinutes);
-      if (age.future) {
-        logger.warn('scheduler event time is in the future; acting at the clock', { ...age, at: now.toISOString() });
-      }
       if (age.stale) {
-        const skippedReason = `stale delivery: the event time ${age.eventTime} is ${age.ageSeconds} s old, more than one interval (${intervalMinutes} min); nothing done`;
+        const skippedReason = age.future
+          ? `stale delivery: the event time ${age.eventTime} is ${-age.ageSeconds} s ahead of the clock, more than one interval (${intervalMinutes} min); nothing done`
+          : `stale delivery: the event time ${age.eventTime} is ${age.ageSeconds} s old, more than one interval (${intervalMinutes} min); nothing done`;
         logger.warn('scheduler run skipped', { reason: skippedReason, tick, ...age });
         if (!dryRun) publishMetrics(telemetry.metrics, [{ name: 'StaleEventsSkipped', value: 1, dimensions: {} }]);
         return {

@@ -449,18 +449,17 @@ describe('Module: scheduler handler', () => {
       expect(ec2Mock).toHaveReceivedCommandWith(StartInstancesCommand, { InstanceIds: ['i-1'] });
     });
 
-    it('forged time far in the future (Saturday): acts at the clock (Monday 09:00), never stops office hours', async () => {
-      const { handler } = await setupHandler();
-      describeReturns([
-        described('i-run', { Schedule: 'office-hours' }, 'running'),
-        described('i-stopped', { Schedule: 'office-hours' }),
-      ]);
+    it('forged time far in the future (Saturday): skipped, never acts as of Saturday or at all', async () => {
+      const { handler, items, recorded } = await setupHandler();
 
       const result = await handler(at('2026-03-07T12:00:00Z'));
 
-      expect(result.at).toBe('2026-03-02T09:00:00.000Z');
-      expect(ec2Mock).not.toHaveReceivedCommand(StopInstancesCommand);
-      expect(ec2Mock).toHaveReceivedCommandWith(StartInstancesCommand, { InstanceIds: ['i-stopped'] });
+      // Saturday 12:00 − Monday 09:00 = 5 d 3 h = 442,800 s ahead of the clock
+      expect(result).toMatchObject({ status: 'skipped', at: '2026-03-02T09:00:00.000Z' });
+      expect(result.skippedReason).toContain('442800 s ahead of the clock');
+      expect(ec2Mock).not.toHaveReceivedAnyCommand();
+      expect(await items()).toEqual([]);
+      expect(recorded()).toEqual([{ name: 'StaleEventsSkipped', value: 1, dimensions: {} }]);
     });
 
     it('forged or replayed time far in the past: skipped as stale, StaleEventsSkipped = 1, nothing read or written', async () => {
