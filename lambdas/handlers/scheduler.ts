@@ -62,7 +62,7 @@ export function parseSchedulerEvent(event: unknown): SchedulerEvent {
 }
 
 /** Plan entries the handler returns; the rest are in the log (docs/run-safety.md, "Bounded output"). */
-export const PLAN_ENTRIES_RETURNED = 100;
+export const PLAN_ENTRIES_RETURNED = 500;
 /** Errors and warnings the handler returns (all of them are logged). */
 export const MESSAGES_RETURNED = 50;
 /** The saved Logs Insights query (lib/constructs/observability.ts) that lists one run's decisions. */

@@ -682,7 +682,7 @@ describe('Module: scheduler handler', () => {
       ]);
     });
 
-    it('a 100,000-instance dry run returns under 1 MB: totals, counts per region and action, the first 100 entries, where the rest are', async () => {
+    it('a 100,000-instance dry run returns under 1 MB: totals, counts per region and action, the first 500 entries, where the rest are', async () => {
       const { InMemoryFleet } = await import('../../lambdas/adapters/ec2/in-memory-fleet');
       const instances = Array.from({ length: 100_000 }, (_, i) => ({
         instanceId: `i-${String(i).padStart(17, '0')}`,
@@ -700,7 +700,7 @@ describe('Module: scheduler handler', () => {
       // i % 4: 0 stopped office → start; 1 running office → none; 2 stopped always-on → start; 3 running → none
       expect(bytes).toBeLessThan(1_000_000);
       expect(result.planEntries).toBe(100_000);
-      expect(result.plan).toHaveLength(100);
+      expect(result.plan).toHaveLength(500);
       expect(result.totals).toMatchObject({ instances: 100_000, start: 50_000, stop: 0 });
       expect(result.countsByRegion).toEqual({
         'eu-central-1': { start: 50_000, stop: 0, resize: 0, none: 50_000, failed: 0 },
