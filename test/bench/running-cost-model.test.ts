@@ -77,8 +77,9 @@ describe('Module: running-cost', () => {
 
       // Assess
       // fetcher 6 + 6 + 4 = 16; scheduler per region 1+1+3+1+1+4+1 = 12 × 3 = 36; totals 3 + 3 = 6;
-      // run-level ActionFailures 1; dispatcher 5 + 1 + 1 + 5 + 1 = 13; recorder 5 × 2 = 10; rightsizer 3 + 3 = 6 → 88
-      expect(series.total).toBe(88);
+      // run-level ActionFailures 1 + StaleEventsSkipped 1; PriceFallbacks per region 3; dispatcher 5 + 1 + 1 + 5 + 1 =
+      // 13; recorder 5 × 2 = 10; rightsizer 3 + 3 = 6 → 92
+      expect(series.total).toBe(92);
       expect(Object.keys(series.byMetric).sort()).toEqual(Object.keys(METRICS).sort());
     });
   });
