@@ -31,6 +31,7 @@ import {
   runRightsizing,
 } from '../core/rightsizing/run';
 import { ScheduleRegistry } from '../core/schedule';
+import { deliveryAge } from './shared/delivery';
 import { type Environment, EnvironmentError, requiredVariable } from './shared/environment';
 import {
   consoleEventFields,
@@ -57,7 +58,11 @@ const rightsizerConsoleEventSchema = z
   })
   .strict();
 
-export type RightsizerEvent = z.output<typeof rightsizerConsoleEventSchema>;
+/** A parsed rightsizer event; `time` is set for EventBridge deliveries only (docs/run-safety.md, "Time"). */
+export type RightsizerEvent = z.output<typeof rightsizerConsoleEventSchema> & { readonly time?: string };
+
+/** A scheduled delivery older (or further ahead) than this is skipped: the rule's maximum event age, minutes. */
+export const RIGHTSIZER_STALE_MINUTES = 60;
 
 /**
  * Parse a rightsizer event: the daily scheduled event of its EventBridge rule (Powertools' EventBridge envelope; a
@@ -66,12 +71,12 @@ export type RightsizerEvent = z.output<typeof rightsizerConsoleEventSchema>;
  */
 export function parseRightsizerEvent(event: unknown): RightsizerEvent {
   if (isEventBridgeEvent(event)) {
-    parseEventBridgeEvent(event, {
+    const { metadata } = parseEventBridgeEvent(event, {
       source: SCHEDULED_EVENT_SOURCE,
       detailType: SCHEDULED_EVENT_DETAIL_TYPE,
       detail: z.record(z.string(), z.unknown()),
     });
-    return {};
+    return { time: metadata.time };
   }
   return parseEvent(rightsizerConsoleEventSchema, event);
 }
@@ -233,6 +238,14 @@ export function createRightsizerHandler(
     }
     const { dryRun, now } = runMode(parsed, config, deps.clock);
     if (!config.rightsizing.enabled) return { dryRun, skipped: 'rightsizing.enabled is false' };
+    if (parsed.time !== undefined) {
+      const age = deliveryAge(parsed.time, deps.clock(), RIGHTSIZER_STALE_MINUTES);
+      if (age.stale) {
+        const skipped = `stale delivery: the event time ${age.eventTime} is ${age.ageSeconds} s from the clock, more than ${RIGHTSIZER_STALE_MINUTES} min; nothing done`;
+        telemetry.logger.warn('rightsizer run skipped', { reason: skipped, ...age });
+        return { dryRun, skipped };
+      }
+    }
     const result = await runRightsizing(awsPorts(deps), {
       regions: parsed.regions ?? config.managedRegions,
       settings: config.rightsizing,
