@@ -283,7 +283,10 @@ function environment(size: number, latency: boolean): Environment {
       const before = ec2.calls.length;
       const started = performance.now();
       const { value, bytes, lines } = await captureStdout(() =>
-        handler({}, { awsRequestId: `bench-${time}`, getRemainingTimeInMillis: () => 300_000 }),
+        handler(
+          { dryRun: false, confirmRealRun: true },
+          { awsRequestId: `bench-${time}`, getRemainingTimeInMillis: () => 300_000 },
+        ),
       );
       const wallMs = performance.now() - started;
       ec2.settle();

@@ -1,11 +1,12 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { regionalClients } from '../adapters/aws-client';
 import { fetchMetricData } from '../adapters/cloudwatch/metric-data';
 import { DynamoDbRecommendationStore } from '../adapters/dynamodb/recommendation-store';
 import { documentClient } from '../adapters/dynamodb/table';
-import { instancesFromDocument } from '../adapters/ec2/instance-facts';
+import { Ec2Fleet, ec2ClientFactory } from '../adapters/ec2/fleet';
 import { InstanceTypeCatalog } from '../adapters/ec2/instance-types';
 import { publishMetrics } from '../adapters/metrics/publish';
 import { PriceListApiPriceBook } from '../adapters/pricing/price-list-api';
@@ -29,6 +30,8 @@ import {
   type RightsizingRunResult,
   runRightsizing,
 } from '../core/rightsizing/run';
+import { ScheduleRegistry } from '../core/schedule';
+import { deliveryAge } from './shared/delivery';
 import { type Environment, EnvironmentError, requiredVariable } from './shared/environment';
 import {
   consoleEventFields,
@@ -55,7 +58,11 @@ const rightsizerConsoleEventSchema = z
   })
   .strict();
 
-export type RightsizerEvent = z.output<typeof rightsizerConsoleEventSchema>;
+/** A parsed rightsizer event; `time` is set for EventBridge deliveries only (docs/run-safety.md, "Time"). */
+export type RightsizerEvent = z.output<typeof rightsizerConsoleEventSchema> & { readonly time?: string };
+
+/** A scheduled delivery older (or further ahead) than this is skipped: the rule's maximum event age, minutes. */
+export const RIGHTSIZER_STALE_MINUTES = 60;
 
 /**
  * Parse a rightsizer event: the daily scheduled event of its EventBridge rule (Powertools' EventBridge envelope; a
@@ -64,12 +71,12 @@ export type RightsizerEvent = z.output<typeof rightsizerConsoleEventSchema>;
  */
 export function parseRightsizerEvent(event: unknown): RightsizerEvent {
   if (isEventBridgeEvent(event)) {
-    parseEventBridgeEvent(event, {
+    const { metadata } = parseEventBridgeEvent(event, {
       source: SCHEDULED_EVENT_SOURCE,
       detailType: SCHEDULED_EVENT_DETAIL_TYPE,
       detail: z.record(z.string(), z.unknown()),
     });
-    return {};
+    return { time: metadata.time };
   }
   return parseEvent(rightsizerConsoleEventSchema, event);
 }
@@ -85,18 +92,6 @@ export interface RightsizerWiring {
   /** Live prices (Price List API), or undefined for the bundled snapshot only. */
   readonly priceBook: PriceListApiPriceBook | undefined;
   readonly store: RecommendationStore;
-}
-
-function clientCache<T>(make: (region: string) => T): (region: string) => T {
-  const clients = new Map<string, T>();
-  return (region) => {
-    let client = clients.get(region);
-    if (!client) {
-      client = make(region);
-      clients.set(region, client);
-    }
-    return client;
-  };
 }
 
 /**
@@ -115,41 +110,31 @@ export function rightsizerWiringFromEnvironment(
   if (priceSource !== 'price-list-api' && priceSource !== 'snapshot') {
     throw new EnvironmentError(PRICE_SOURCE_ENV, `${JSON.stringify(priceSource)}; expected price-list-api or snapshot`);
   }
-  const ec2 = clientCache((region) => new EC2Client({ region }));
+  const ec2 = ec2ClientFactory();
   return {
     config,
     clock: overrides.clock ?? systemClock,
     telemetry: overrides.telemetry ?? defaultTelemetry(),
     ec2,
-    cloudWatch: clientCache((region) => new CloudWatchClient({ region })),
+    cloudWatch: regionalClients(CloudWatchClient),
     catalog: new InstanceTypeCatalog({ clientFor: ec2 }),
     priceBook: priceSource === 'snapshot' ? undefined : new PriceListApiPriceBook(),
     store: new DynamoDbRecommendationStore(overrides.doc ?? documentClient(), tableName),
   };
 }
 
-/** Every instance of `region` with a `Schedule` or `Rightsize` tag key (DescribeInstances, paginated). */
+/**
+ * Every instance of `region` with a `Schedule` or `Rightsize` tag key, through the fleet adapter's one paginated
+ * DescribeInstances loop (`Ec2Fleet.describeTagged`).
+ */
 async function discoverInstances(
-  client: EC2Client,
+  clientFor: (region: string) => EC2Client,
   region: string,
   logger: Telemetry['logger'],
 ): Promise<DiscoveredInstance[]> {
-  const found: DiscoveredInstance[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(
-      new DescribeInstancesCommand({
-        Filters: [{ Name: 'tag-key', Values: [SCHEDULE_TAG, RIGHTSIZE_TAG] }],
-        MaxResults: 1000,
-        ...(nextToken ? { NextToken: nextToken } : {}),
-      }),
-    );
-    const { instances, errors } = instancesFromDocument(page, region);
-    for (const error of errors) logger.warn('instance skipped', { region, error });
-    found.push(...instances);
-    nextToken = page.NextToken;
-  } while (nextToken);
-  return found;
+  const { instances, errors } = await new Ec2Fleet(clientFor).describeTagged(region, [SCHEDULE_TAG, RIGHTSIZE_TAG]);
+  for (const error of errors) logger.warn('instance skipped', { region, error });
+  return instances;
 }
 
 /** Wire the AWS adapters into the core's ports. */
@@ -159,7 +144,7 @@ function awsPorts(deps: RightsizerWiring): RightsizingPorts {
   const snapshotOrApi = deps.priceBook;
   const prices = withOverrides(snapshotOrApi ?? snapshotPriceBook(), config.priceOverrides);
   return {
-    listInstances: (region) => discoverInstances(deps.ec2(region), region, logger),
+    listInstances: (region) => discoverInstances(deps.ec2, region, logger),
     instanceTypes: async (region, families) => {
       const report = await deps.catalog.load(region, families);
       if (report.fallback) logger.warn('instance types from the bundled snapshot', { region, ...report.fallback });
@@ -253,12 +238,21 @@ export function createRightsizerHandler(
     }
     const { dryRun, now } = runMode(parsed, config, deps.clock);
     if (!config.rightsizing.enabled) return { dryRun, skipped: 'rightsizing.enabled is false' };
+    if (parsed.time !== undefined) {
+      const age = deliveryAge(parsed.time, deps.clock(), RIGHTSIZER_STALE_MINUTES);
+      if (age.stale) {
+        const skipped = `stale delivery: the event time ${age.eventTime} is ${age.ageSeconds} s from the clock, more than ${RIGHTSIZER_STALE_MINUTES} min; nothing done`;
+        telemetry.logger.warn('rightsizer run skipped', { reason: skipped, ...age });
+        return { dryRun, skipped };
+      }
+    }
     const result = await runRightsizing(awsPorts(deps), {
       regions: parsed.regions ?? config.managedRegions,
       settings: config.rightsizing,
       defaultMode: config.rightsizing.defaultMode,
       now,
       dryRun,
+      registry: ScheduleRegistry.fromConfig(config.schedules, config.timezone),
       ...(parsed.instanceIds ? { instanceIds: parsed.instanceIds } : {}),
     });
     for (const summary of result.regions) telemetry.logger.info('rightsizing summary', { ...summary });

@@ -63,7 +63,7 @@ export function parseSchedulerEvent(event: unknown): SchedulerEvent {
 }
 
 /** Plan entries the handler returns; the rest are in the log (docs/run-safety.md, "Bounded output"). */
-export const PLAN_ENTRIES_RETURNED = 100;
+export const PLAN_ENTRIES_RETURNED = 500;
 /** Errors and warnings the handler returns (all of them are logged). */
 export const MESSAGES_RETURNED = 50;
 /** The saved Logs Insights query (lib/constructs/observability.ts) that lists one run's decisions. */
@@ -213,11 +213,10 @@ export function createSchedulerHandler(wiring: SchedulerWiring | (() => Schedule
 
     if (parsed.time !== undefined) {
       const age = deliveryAge(parsed.time, wired.clock(), intervalMinutes);
-      if (age.future) {
-        logger.warn('scheduler event time is in the future; acting at the clock', { ...age, at: now.toISOString() });
-      }
       if (age.stale) {
-        const skippedReason = `stale delivery: the event time ${age.eventTime} is ${age.ageSeconds} s old, more than one interval (${intervalMinutes} min); nothing done`;
+        const skippedReason = age.future
+          ? `stale delivery: the event time ${age.eventTime} is ${-age.ageSeconds} s ahead of the clock, more than one interval (${intervalMinutes} min); nothing done`
+          : `stale delivery: the event time ${age.eventTime} is ${age.ageSeconds} s old, more than one interval (${intervalMinutes} min); nothing done`;
         logger.warn('scheduler run skipped', { reason: skippedReason, tick, ...age });
         if (!dryRun) publishMetrics(telemetry.metrics, [{ name: 'StaleEventsSkipped', value: 1, dimensions: {} }]);
         return {
@@ -258,6 +257,8 @@ export function createSchedulerHandler(wiring: SchedulerWiring | (() => Schedule
       deadline:
         Date.now() + (remainingMs !== undefined ? remainingMs : intervalMinutes * 60_000) - RUN_DEADLINE_MARGIN_MS,
     };
+    // The EC2 fleet stops waiting for throttled starts and stops at the run deadline and carries the rest.
+    if (wired.ports.fleet instanceof Ec2Fleet) wired.ports.fleet.deadlineMs = input.deadline;
     const result = await runScheduler(input, {
       ...wired.ports,
       ...(lease ? { lease } : {}),

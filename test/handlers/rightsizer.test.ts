@@ -330,4 +330,35 @@ describe('Module: rightsizer handler', () => {
       );
     });
   });
+
+  describe('Time rule (docs/run-safety.md)', () => {
+    const scheduled = (time: string) => ({
+      version: '0',
+      id: 'e-1',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: '123456789012',
+      time,
+      region: 'eu-central-1',
+      resources: [],
+      detail: {},
+    });
+
+    it('skips a scheduled delivery more than an hour from the clock (a late retry, a replay); acts on one on time', async () => {
+      ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [] } as never);
+
+      // the clock is 2026-11-16T05:00:00Z: 61 min old is stale, 10 min old is on time
+      const late = await handle(scheduled('2026-11-16T03:59:00Z'), deps());
+      const describedAfterLate = ec2Mock.commandCalls(DescribeInstancesCommand).length;
+      const onTime = await handle(scheduled('2026-11-16T04:50:00Z'), deps());
+
+      expect(late).toEqual({
+        dryRun: false,
+        skipped:
+          'stale delivery: the event time 2026-11-16T03:59:00.000Z is 3660 s from the clock, more than 60 min; nothing done',
+      });
+      expect(describedAfterLate).toBe(0);
+      expect(onTime).not.toHaveProperty('skipped');
+    });
+  });
 });

@@ -450,18 +450,17 @@ describe('Module: scheduler handler', () => {
       expect(ec2Mock).toHaveReceivedCommandWith(StartInstancesCommand, { InstanceIds: ['i-1'] });
     });
 
-    it('forged time far in the future (Saturday): acts at the clock (Monday 09:00), never stops office hours', async () => {
-      const { handler } = await setupHandler();
-      describeReturns([
-        described('i-run', { Schedule: 'office-hours' }, 'running'),
-        described('i-stopped', { Schedule: 'office-hours' }),
-      ]);
+    it('forged time far in the future (Saturday): skipped, never acts as of Saturday or at all', async () => {
+      const { handler, items, recorded } = await setupHandler();
 
       const result = await handler(at('2026-03-07T12:00:00Z'));
 
-      expect(result.at).toBe('2026-03-02T09:00:00.000Z');
-      expect(ec2Mock).not.toHaveReceivedCommand(StopInstancesCommand);
-      expect(ec2Mock).toHaveReceivedCommandWith(StartInstancesCommand, { InstanceIds: ['i-stopped'] });
+      // Saturday 12:00 − Monday 09:00 = 5 d 3 h = 442,800 s ahead of the clock
+      expect(result).toMatchObject({ status: 'skipped', at: '2026-03-02T09:00:00.000Z' });
+      expect(result.skippedReason).toContain('442800 s ahead of the clock');
+      expect(ec2Mock).not.toHaveReceivedAnyCommand();
+      expect(await items()).toEqual([]);
+      expect(recorded()).toEqual([{ name: 'StaleEventsSkipped', value: 1, dimensions: {} }]);
     });
 
     it('forged or replayed time far in the past: skipped as stale, StaleEventsSkipped = 1, nothing read or written', async () => {
@@ -689,7 +688,7 @@ describe('Module: scheduler handler', () => {
       ]);
     });
 
-    it('a 100,000-instance dry run returns under 1 MB: totals, counts per region and action, the first 100 entries, where the rest are', async () => {
+    it('a 100,000-instance dry run returns under 1 MB: totals, counts per region and action, the first 500 entries, where the rest are', async () => {
       const { InMemoryFleet } = await import('../../lambdas/adapters/ec2/in-memory-fleet');
       const instances = Array.from({ length: 100_000 }, (_, i) => ({
         instanceId: `i-${String(i).padStart(17, '0')}`,
@@ -707,7 +706,7 @@ describe('Module: scheduler handler', () => {
       // i % 4: 0 stopped office → start; 1 running office → none; 2 stopped always-on → start; 3 running → none
       expect(bytes).toBeLessThan(1_000_000);
       expect(result.planEntries).toBe(100_000);
-      expect(result.plan).toHaveLength(100);
+      expect(result.plan).toHaveLength(500);
       expect(result.totals).toMatchObject({ instances: 100_000, start: 50_000, stop: 0 });
       expect(result.countsByRegion).toEqual({
         'eu-central-1': { start: 50_000, stop: 0, resize: 0, none: 50_000, failed: 0 },

@@ -163,7 +163,10 @@ describe('Integration: the shipped console events on the deployed functions', ()
     expect(rightsized.error).toBeUndefined();
     const fetched = await fns.fetcher!.invoke<{ stored: boolean }>({}, { at: new Date('2026-11-21T11:00:00Z') });
     expect(fetched.result?.stored).toBe(true);
-    const tick = await fns.scheduler!.invoke<SchedulerResult>({}, { at: new Date('2026-11-21T11:00:00Z') });
+    const tick = await fns.scheduler!.invoke<SchedulerResult>(
+      { dryRun: false, confirmRealRun: true },
+      { at: new Date('2026-11-21T11:00:00Z') },
+    );
     expect(tick.result?.status).toBe('completed');
     const dispatched = await fns.dispatcher!.invoke(
       { job: { kind: 'report-location', id: 'earlier-job' } },
@@ -444,12 +447,10 @@ describe('Integration: the shipped console events on the deployed functions', ()
     expect((await schedules()).map((s) => s.Name)).toContain('job-nightly-render-2026-11-21');
   });
 
-  // The shipped scheduled event is what EventBridge sends every 5 minutes, so it is a real run. Pasted into the
-  // console at any other time it should change nothing (a stale event never acts), but today the scheduler takes
-  // its clock from the event's `time` and acts as of Monday 2026-11-23 09:00 Berlin: it starts the office-hours
-  // instances two days early and applies the pending auto resize. Another issue makes the scheduler reject such
-  // events; then this test passes and `it.fails` must become `it`.
-  it.fails('scheduler-scheduled-event.json pasted into the console on Saturday changes nothing', async () => {
+  // The shipped scheduled event is what EventBridge sends every 5 minutes, so it is a real run at its own time. Pasted
+  // into the console at any other time it changes nothing: the scheduler acts at its clock, never at the event's
+  // `time`, and a delivery more than one interval from the clock is skipped as stale (docs/run-safety.md).
+  it('scheduler-scheduled-event.json pasted into the console on Saturday changes nothing', async () => {
     const outcome = await consoleRun<SchedulerResult>(fns.scheduler!, event('scheduler-scheduled-event.json'));
     expect(mutatingCalls(outcome.calls).map((c) => `${c.service}:${c.action}`)).toEqual([]);
     expect(outcome.after.ec2).toEqual(outcome.before.ec2);

@@ -263,7 +263,10 @@ describe('Integration: the deployed rightsizer on metrics in moto, and an auto r
   it('applies the auto downsize at the next scheduled stop and start: stop, ModifyInstanceAttribute, start as m5.xlarge', async () => {
     // Tuesday 18:00 Berlin: office-hours ends; the instances stop with their types unchanged.
     proxy.clearCalls();
-    const evening = await scheduler.invoke({}, { at: new Date('2026-11-17T17:00:00Z') });
+    const evening = await scheduler.invoke(
+      { dryRun: false, confirmRealRun: true },
+      { at: new Date('2026-11-17T17:00:00Z') },
+    );
     expect(evening.error).toBeUndefined();
     let fleet = await ec2Snapshot([CENTRAL]);
     expect(fleet[ids.ciRunner!]).toMatchObject({ state: 'stopped', instanceType: 'm5.2xlarge' });
@@ -275,7 +278,7 @@ describe('Integration: the deployed rightsizer on metrics in moto, and an auto r
     // Wednesday 08:00 Berlin: office-hours begins; the pending recommendation turns the start into a resize.
     proxy.clearCalls();
     const morning = await scheduler.invoke<{ plan: { instanceId: string; action: string }[] }>(
-      {},
+      { dryRun: false, confirmRealRun: true },
       { at: new Date('2026-11-18T07:00:00Z') },
     );
     expect(morning.error).toBeUndefined();

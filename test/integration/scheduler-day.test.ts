@@ -479,7 +479,7 @@ describe('Integration: a working day of the deployed scheduler over 202 instance
         expect(byRegion['eu-west-1']!.fallbackReason).toContain('403');
       }
 
-      const run = await scheduler.invoke<SchedulerResult>({}, { at: clock });
+      const run = await scheduler.invoke<SchedulerResult>({ dryRun: false, confirmRealRun: true }, { at: clock });
       expect(run.error).toBeUndefined();
       lastRun = run;
       const result = run.result!;

@@ -59,7 +59,10 @@ describe('Integration: the deployed scheduler pages and batches over 1,200 insta
   const doc = () => clients(controlPlane().region).doc;
 
   it('04:00Z: stops all 1,200 new instances outside office hours in two StopInstances calls', async () => {
-    const run = await scheduler.invoke<SchedulerResult>({}, { at: new Date('2026-06-30T04:00:00Z') });
+    const run = await scheduler.invoke<SchedulerResult>(
+      { dryRun: false, confirmRealRun: true },
+      { at: new Date('2026-06-30T04:00:00Z') },
+    );
     expect(run.error).toBeUndefined();
     expect(run.result!.errors).toEqual([]);
     expect(run.result!.totals).toMatchObject({ start: 0, stop: FLEET_SIZE });
@@ -68,7 +71,10 @@ describe('Integration: the deployed scheduler pages and batches over 1,200 insta
   });
 
   it('06:00Z: starts all 1,200 in two StartInstances calls and counts the 2,400 stopped instance-hours', async () => {
-    const run = await scheduler.invoke<SchedulerResult>({}, { at: new Date('2026-06-30T06:00:00Z') });
+    const run = await scheduler.invoke<SchedulerResult>(
+      { dryRun: false, confirmRealRun: true },
+      { at: new Date('2026-06-30T06:00:00Z') },
+    );
     expect(run.error).toBeUndefined();
     expect(run.result!.errors).toEqual([]);
     expect(run.result!.totals).toMatchObject({ start: FLEET_SIZE, stop: 0 });

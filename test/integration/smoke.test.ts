@@ -28,7 +28,10 @@ describe('Integration: deployed scheduler bundle against moto', () => {
       'running',
     ]);
 
-    const real = await scheduler.invoke({}, { at: new Date('2026-12-01T22:00:00Z') });
+    const real = await scheduler.invoke(
+      { dryRun: false, confirmRealRun: true },
+      { at: new Date('2026-12-01T22:00:00Z') },
+    );
     expect(real.error).toBeUndefined();
     const after = await instances('eu-central-1');
     expect(ids.map((id) => after.get(id)?.State?.Name)).toEqual(['stopped', 'stopped', 'stopped']);

@@ -7,6 +7,7 @@ import {
 import type { DescribedGroups, GroupFleet } from '../../core/resources/ports';
 import type { AutoScalingGroupResource, GroupSizes } from '../../core/resources/types';
 import { SCHEDULE_TAG } from '../../core/scheduler/instance-facts';
+import { awsClient } from '../aws-client';
 import { type DescribedGroup, groupFrom } from './group-facts';
 
 /** Page size of DescribeAutoScalingGroups (the API maximum). */
@@ -20,7 +21,7 @@ export function autoScalingClientFactory(
   return (region) => {
     let client = clients.get(region);
     if (!client) {
-      client = new AutoScalingClient({ retryMode: 'adaptive', maxAttempts: 5, ...config, region });
+      client = awsClient(AutoScalingClient, { retryMode: 'adaptive', maxAttempts: 5, ...config, region });
       clients.set(region, client);
     }
     return client;

@@ -1,6 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { withoutSdkLogFilter } from '../sdk-client';
+import { awsClient } from '../aws-client';
 
 /*
  * Access to the product's single DynamoDB table. Keys, key prefixes and item types are part of the contract
@@ -9,7 +9,7 @@ import { withoutSdkLogFilter } from '../sdk-client';
 
 /** A document client with sensible marshalling (undefined removed, class instances converted). */
 export function documentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(withoutSdkLogFilter(new DynamoDBClient(config), config), {
+  return DynamoDBDocumentClient.from(awsClient(DynamoDBClient, config), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
   });
 }

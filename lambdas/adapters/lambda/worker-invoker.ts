@@ -1,5 +1,6 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { WorkerInvoker, WorkerPayload } from '../../core/dispatch/ports';
+import { awsClient } from '../aws-client';
 
 /** A worker invoke that was not accepted: no worker for the region, an API error, or an unexpected status. */
 export class WorkerInvokeError extends Error {
@@ -60,7 +61,7 @@ export class LambdaWorkerInvoker implements WorkerInvoker {
   private client(region: string): LambdaClient {
     let client = this.clients.get(region);
     if (!client) {
-      client = this.options.clientFor?.(region) ?? new LambdaClient({ region });
+      client = this.options.clientFor?.(region) ?? awsClient(LambdaClient, { region });
       this.clients.set(region, client);
     }
     return client;

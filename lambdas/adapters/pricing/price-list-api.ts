@@ -2,6 +2,7 @@ import { GetProductsCommand, type GetProductsCommandOutput, PricingClient } from
 import pLimit from 'p-limit';
 import { type PriceBook, type PriceQuote, snapshotPriceBook } from '../../core/accounting/price-book';
 import { type Clock, systemClock } from '../../core/clock';
+import { awsClient } from '../aws-client';
 
 /** One (region, instance type) pair to price. */
 export interface PricePair {
@@ -67,7 +68,7 @@ export class PriceListApiPriceBook implements PriceBook {
   calls = 0;
 
   constructor(options: PriceListApiOptions = {}) {
-    this.client = options.client ?? new PricingClient({ region: 'us-east-1' });
+    this.client = options.client ?? awsClient(PricingClient, { region: 'us-east-1' });
     this.fallback = options.fallback ?? snapshotPriceBook();
     this.concurrency = options.concurrency ?? 4;
     this.cacheTtlMs = (options.cacheTtlMinutes ?? 24 * 60) * 60_000;

@@ -8,6 +8,7 @@ import {
   rdsPriceListEngine,
   snapshotRdsPriceBook,
 } from '../../core/resources/accounting';
+import { awsClient } from '../aws-client';
 import { parseOnDemandPrice } from './price-list-api';
 
 /** A query the Price List API could not price; lookups for it answer from the fallback (the bundled snapshot). */
@@ -72,7 +73,7 @@ export class RdsPriceListApiPriceBook implements RdsPriceBook {
   calls = 0;
 
   constructor(options: RdsPriceListApiOptions = {}) {
-    this.client = options.client ?? new PricingClient({ region: 'us-east-1' });
+    this.client = options.client ?? awsClient(PricingClient, { region: 'us-east-1' });
     this.fallback = options.fallback ?? snapshotRdsPriceBook();
     this.concurrency = options.concurrency ?? 4;
     this.cacheTtlMs = (options.cacheTtlMinutes ?? 24 * 60) * 60_000;

@@ -11,6 +11,7 @@ import {
 import type { DatabaseFleet, DescribedDatabases } from '../../core/resources/ports';
 import type { DbClusterResource, RdsInstanceResource } from '../../core/resources/types';
 import { SCHEDULE_TAG } from '../../core/scheduler/instance-facts';
+import { awsClient } from '../aws-client';
 import {
   type DescribedDbCluster,
   type DescribedDbInstance,
@@ -28,7 +29,7 @@ export function rdsClientFactory(config: Omit<RDSClientConfig, 'region'> = {}): 
   return (region) => {
     let client = clients.get(region);
     if (!client) {
-      client = new RDSClient({ retryMode: 'adaptive', maxAttempts: 5, ...config, region });
+      client = awsClient(RDSClient, { retryMode: 'adaptive', maxAttempts: 5, ...config, region });
       clients.set(region, client);
     }
     return client;

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { PROVIDERS } from '../carbon/reading';
+import { regionFacts } from '../carbon/region-facts';
 import { resourcesConfigProblems, resourcesConfigSchema } from '../resources/config';
 import { validateScheduleDefinition } from '../schedule/validate-hook';
 import { arnProblem, regionProblem } from './partition';
@@ -117,6 +118,19 @@ const minutes = (max: number) =>
     .min(0, { error: (issue) => `${JSON.stringify(issue.input)} is negative; minutes must be ≥ 0` })
     .max(max, { error: (issue) => `${JSON.stringify(issue.input)} is above the maximum of ${max} minutes` });
 
+/** Longest `minRunMinutes` / `minStopMinutes`: 12 h; longer would hold a carbon pause (or run) past a working day. */
+export const MAX_PAUSE_MINUTES = 12 * 60;
+
+const pauseMinutes = (field: 'minRunMinutes' | 'minStopMinutes') =>
+  z
+    .number({ error: (issue) => `${field} must be a whole number of minutes, got ${JSON.stringify(issue.input)}` })
+    .int({ error: (issue) => `${JSON.stringify(issue.input)} is not a whole number of minutes` })
+    .min(0, { error: (issue) => `${field} ${JSON.stringify(issue.input)} is negative; it must be ≥ 0 minutes` })
+    .max(MAX_PAUSE_MINUTES, {
+      error: (issue) =>
+        `${field} ${JSON.stringify(issue.input)} is above ${MAX_PAUSE_MINUTES} minutes (12 h); a carbon pause or run that long outlasts a working day`,
+    });
+
 const oneOf = <T extends readonly (string | number)[]>(values: T, what: string) =>
   z.custom<T[number]>((value) => (values as readonly unknown[]).includes(value), {
     error: (issue) => `${JSON.stringify(issue.input)} is not a valid ${what}; allowed: ${allowed(values)}`,
@@ -233,8 +247,10 @@ export const configSchema = z
     carbonThresholds: regionRecord(gPerKWh).default({}),
     /** gCO2e/kWh below the threshold an instance must fall to resume; one number for all regions or per region. */
     hysteresis: z.union([gPerKWh, regionRecord(gPerKWh)]).optional(),
-    minRunMinutes: minutes(24 * 60).default(30),
-    minStopMinutes: minutes(24 * 60).default(30),
+    /** Shortest run after a carbon-policy start, minutes (0–720): keeps a policy from flapping (docs/scheduler.md). */
+    minRunMinutes: pauseMinutes('minRunMinutes').default(30),
+    /** Shortest carbon pause, minutes (0–720). */
+    minStopMinutes: pauseMinutes('minStopMinutes').default(30),
     carbon: carbonConfigSchema.prefault({}),
     schedules: z.array(z.unknown()).default([]),
     schedulingIntervalMinutes: oneOf(SCHEDULING_INTERVALS, 'schedulingIntervalMinutes').default(5),
@@ -275,6 +291,7 @@ export const configSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    for (const problem of hysteresisProblems(config)) ctx.addIssue({ code: 'custom', ...problem });
     config.schedules.forEach((definition, index) => {
       for (const message of validateScheduleDefinition(definition, config.timezone)) {
         ctx.addIssue({ code: 'custom', path: ['schedules', index], input: definition, message });
@@ -293,6 +310,37 @@ export const configSchema = z
       });
     }
   });
+
+/**
+ * `hysteresis` must be below the threshold it applies to (docs/scheduler.md): an instance paused above the threshold
+ * resumes below threshold − hysteresis, so a hysteresis at or above the threshold pauses once and never resumes.
+ * A single number is checked against every managed region's threshold; a per-region value against its region's.
+ */
+function hysteresisProblems(config: {
+  readonly hysteresis?: number | Record<string, number> | undefined;
+  readonly carbonThresholds: Record<string, number>;
+  readonly managedRegions?: string[] | undefined;
+  readonly homeRegion: string;
+}): { path: PropertyKey[]; input: unknown; message: string }[] {
+  const { hysteresis } = config;
+  if (hysteresis === undefined) return [];
+  const thresholdOf = (region: string) =>
+    config.carbonThresholds[region] ??
+    DEFAULT_CARBON_THRESHOLDS[region] ??
+    regionFacts(region)?.staticGCO2ePerKWh ??
+    Number.POSITIVE_INFINITY;
+  const entries: [string, number, PropertyKey[]][] =
+    typeof hysteresis === 'number'
+      ? (config.managedRegions ?? [config.homeRegion]).map((r) => [r, hysteresis, ['hysteresis']])
+      : Object.entries(hysteresis).map(([r, value]) => [r, value, ['hysteresis', r]]);
+  return entries
+    .filter(([region, value]) => value >= thresholdOf(region))
+    .map(([region, value, path]) => ({
+      path,
+      input: value,
+      message: `hysteresis ${value} gCO2e/kWh is not below the carbon threshold of ${region} (${thresholdOf(region)} gCO2e/kWh): an instance paused for carbon there would never resume; use a value below the threshold (default: 10% of it)`,
+    }));
+}
 
 /** Configuration as written in a file (every field optional). */
 export type ConfigInput = z.input<typeof configSchema>;

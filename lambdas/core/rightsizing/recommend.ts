@@ -1,6 +1,7 @@
 import { instancePowerWatts } from '../accounting/energy';
 import type { PriceBook, PriceQuote } from '../accounting/price-book';
 import { compareBySize, gravitonFamiliesFor, type InstanceSpecs } from '../ec2/instance-specs';
+import { normalizeScheduleName, ScheduleRegistry } from '../schedule';
 import { AUTO_RESIZE_NOT_ENABLED } from './apply-trust';
 import { burstableBaselinePercent } from './burstable';
 import type { CpuStatistic, Datapoint, UtilisationSeries } from './metric-queries';
@@ -13,7 +14,7 @@ import type {
   RightsizingRecommendation,
   TypeOption,
 } from './recommendation';
-import { normaliseScheduleName, runningProfile } from './schedule-profile';
+import { type RunningProfile, runningProfile } from './running-hours';
 import { daysWithData, expectedDays, mean, windowStatistic } from './statistics';
 
 /** The rightsizing settings (config `rightsizing`). */
@@ -63,6 +64,17 @@ export interface RecommendInput {
   readonly gCO2ePerKWh: number;
   readonly carbonSource: string;
   readonly now: Date;
+  /**
+   * The instance's running time from the schedule registry (`runningProfile`); default: walked through the built-in
+   * schedules over the week from `now`.
+   */
+  readonly profile?: RunningProfile;
+}
+
+let builtIns: ScheduleRegistry | undefined;
+function builtInRegistry(): ScheduleRegistry {
+  builtIns ??= ScheduleRegistry.fromConfig([], 'UTC');
+  return builtIns;
 }
 
 const DAILY_METHOD: Record<CpuStatistic, string> = {
@@ -101,13 +113,13 @@ function inWindow(points: readonly Datapoint[], start: Date, end: Date): Datapoi
  *    t2/t3/t3a → t4g), the smallest size of each (no more vCPUs or memory than now) meeting the same rules, priced in
  *    the region; the cheapest of those, if cheaper than the current type. A separate option: it needs an arm64 AMI.
  *
- * Monthly savings: USD = Δ price × monthly hours (schedule-weighted: office-hours 217.3 h, extended-dev 326.0 h,
- * others 730 h); CO2e = Δ CCF power (utilisation = mean daily average CPU, projected by the vCPU ratio) × PUE ×
+ * Monthly savings: USD = Δ price × monthly hours (from the schedule registry, docs/rightsizing.md: office-hours
+ * 217.26 h, extended-dev 325.89 h, custom schedules by their periods, no or unknown schedule 730 h); CO2e = Δ CCF power (utilisation = mean daily average CPU, projected by the vCPU ratio) × PUE ×
  * monthly hours ÷ 1000 × gCO2ePerKWh.
  */
 export function recommend(input: RecommendInput): RightsizingRecommendation {
   const { instance, settings, current } = input;
-  const profile = runningProfile(instance.tags.Schedule);
+  const profile = input.profile ?? runningProfile(builtInRegistry(), instance.tags.Schedule, input.now);
   const nowIso = input.now.toISOString();
   const base = {
     region: instance.region,
@@ -427,7 +439,7 @@ function initialStatus(
         'auto applies only while the scheduler stops the instance anyway; this instance has no Schedule tag',
     };
   }
-  if (normaliseScheduleName(schedule) === 'always-on') {
+  if (normalizeScheduleName(schedule) === 'always-on') {
     return {
       status: 'open',
       statusReason:

@@ -112,7 +112,8 @@ export interface RightsizingRecommendation {
   readonly evidence?: RightsizingEvidence;
   /** Hours a month the instance runs (schedule-weighted; 730 when unknown), used for the monthly savings. */
   readonly monthlyHours: number;
-  readonly monthlyHoursBasis: 'built-in' | 'assumed-always';
+  /** `schedule`: walked through the schedule registry; `built-in`: items written before that; `assumed-always`: 730 h. */
+  readonly monthlyHoursBasis: 'schedule' | 'built-in' | 'assumed-always';
   /** Savings of `proposed`, else of `graviton`, else 0: USD per month. */
   readonly monthlySavingsUsd: number;
   /** Same choice as `monthlySavingsUsd`, grams CO2e per month. */

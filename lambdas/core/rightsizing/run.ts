@@ -6,6 +6,7 @@ import {
   instanceSpecs,
   parseInstanceType,
 } from '../ec2/instance-specs';
+import type { ScheduleRegistry } from '../schedule';
 import { autoResizePermitted } from './apply-trust';
 import { mergeWithPrevious } from './merge';
 import {
@@ -20,6 +21,7 @@ import { type RightsizeMode, rightsizeMode } from './mode';
 import { type RightsizingSettings, type RightsizingSubject, recommend } from './recommend';
 import { isActionable, type RightsizingRecommendation } from './recommendation';
 import type { RecommendationStore } from './recommendation-store';
+import { runningProfile } from './running-hours';
 
 /** An instance found in a region (from DescribeInstances or a describe-instances file). */
 export interface DiscoveredInstance extends RightsizingSubject {
@@ -76,6 +78,8 @@ export interface RightsizingRunInput {
   readonly dryRun: boolean;
   /** Analyse only these instance ids (all when absent). */
   readonly instanceIds?: readonly string[];
+  /** The configured and built-in schedules, for each instance's monthly running hours; default the built-ins. */
+  readonly registry?: ScheduleRegistry;
 }
 
 /** Per-region figures of a run. */
@@ -175,6 +179,7 @@ export async function runRightsizing(
           instance,
           mode,
           autoResizePermitted: permitted,
+          ...(input.registry ? { profile: runningProfile(input.registry, instance.tags.Schedule, input.now) } : {}),
           current: known?.specs,
           currentFactsSource: known?.source ?? 'snapshot',
           familySizes: (family) => facts.familySizes(family),

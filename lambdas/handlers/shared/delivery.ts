@@ -4,8 +4,8 @@ import { consoleEventFields } from './events';
 /**
  * The time rule of the functions EventBridge triggers on a schedule (scheduler, carbon fetcher, rightsizer;
  * docs/run-safety.md, "Time"): a real run acts at the clock, never at a time from its event. The scheduled event's
- * `time` only tells how old the delivery is: one older than one interval is stale (a retry, a replay, an event
- * pasted into the console) and is skipped.
+ * `time` only tells how old the delivery is: one more than one interval away from the clock is stale (a retry, a
+ * replay, an event pasted into the console, a forged time) and is skipped.
  */
 
 /** How old a scheduled delivery is, and what follows. */
@@ -14,9 +14,12 @@ export interface DeliveryAge {
   readonly eventTime: string;
   /** Clock minus event time, seconds (negative for an event time in the future). */
   readonly ageSeconds: number;
-  /** Older than one interval: skip it. */
+  /**
+   * More than one interval away from the clock: older (a retry, a replay, a paste into the console) or ahead (a
+   * forged or mis-set event; EventBridge never sends a time ahead of the clock by more than seconds). Skip it.
+   */
   readonly stale: boolean;
-  /** The event time is more than one interval ahead of the clock (a forged or mis-set event): acted on at the clock. */
+  /** The event time is more than one interval ahead of the clock. */
   readonly future: boolean;
 }
 
@@ -32,7 +35,7 @@ export function deliveryAge(eventTime: string, now: Date, intervalMinutes: numbe
   return {
     eventTime: new Date(eventMs).toISOString(),
     ageSeconds: Math.round(ageMs / 1000),
-    stale: ageMs > intervalMs,
+    stale: Math.abs(ageMs) > intervalMs,
     future: -ageMs > intervalMs,
   };
 }
