@@ -55,6 +55,8 @@ export function addProductStacks(
     liveCarbonRegions: liveCarbonRegions(config),
     alarmEmails: config.alarms.emails,
     runbookUrl: config.alarms.runbookUrl,
+    jobSubmitterRoleArns: config.dispatch.jobSubmitterRoleArns,
+    workerStackNameFor: workerStackName,
   });
   const workers = config.workerRegions.map(
     (region) =>

@@ -129,9 +129,9 @@ export function createDispatchOutcomeRecorderHandler(
       return { recorded: false, dryRun: false, outcome, refused: refusal };
     }
     try {
-      const first = wired.store.putFirstOutcome
-        ? await wired.store.putFirstOutcome(outcome, wired.clock())
-        : (await wired.store.putOutcome(outcome, wired.clock()), true);
+      let first = true;
+      if (wired.store.putFirstOutcome) first = await wired.store.putFirstOutcome(outcome, wired.clock());
+      else await wired.store.putOutcome(outcome, wired.clock());
       if (!first) {
         const reason = `job ${outcome.jobId} already has an outcome`;
         logger.warn('job outcome refused', { jobId: outcome.jobId, reason });

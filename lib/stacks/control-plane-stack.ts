@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import {
   DEFERRAL_SCHEDULE_GROUP_NAME,
   DISPATCH_EVENT_SOURCE,
+  DISPATCH_RESERVED_CONCURRENCY,
   DISPATCH_SCHEDULE_GROUP_ENV,
   DISPATCH_SCHEDULER_ROLE_ARN_ENV,
   FUNCTIONS,
@@ -24,6 +25,7 @@ import { Observability } from '../constructs/observability';
 import { ProductFunction } from '../constructs/product-function';
 import { StateTable } from '../constructs/state-table';
 import { ec2SchedulingStatements } from '../iam/ec2-scheduling';
+import { jobBus } from '../iam/job-bus';
 import { tableAccessStatements } from '../iam/table-access';
 import { lambdaEntry } from '../paths';
 
@@ -56,6 +58,10 @@ export interface ControlPlaneStackProps extends StackProps {
   readonly liveCarbonRegions: readonly string[];
   readonly alarmEmails: readonly string[];
   readonly runbookUrl: string;
+  /** Roles allowed to put JobRequested events on the job bus (config `dispatch.jobSubmitterRoleArns`). */
+  readonly jobSubmitterRoleArns: readonly string[];
+  /** The worker stack's name in a region (its roles' names start with it). */
+  readonly workerStackNameFor: (region: string) => string;
 }
 
 /**
@@ -71,6 +77,8 @@ export class ControlPlaneStack extends Stack {
   readonly outcomeRecorder: ProductFunction;
   readonly functions: ProductFunction[] = [];
   readonly observability: Observability;
+  /** The event bus of job requests and completions (lib/iam/job-bus.ts). */
+  readonly jobBus: events.EventBus;
 
   constructor(scope: Construct, id: string, props: ControlPlaneStackProps) {
     super(scope, id, props);
@@ -173,6 +181,7 @@ export class ControlPlaneStack extends Stack {
     this.dispatcher = make('Dispatcher', FUNCTIONS.dispatcher, 'sends deferrable jobs to the cleanest region', {
       timeout: Duration.seconds(60),
       memorySize: 512,
+      reservedConcurrentExecutions: DISPATCH_RESERVED_CONCURRENCY,
       environment: {
         [WORKER_FUNCTIONS_ENV]: JSON.stringify(workerArns),
         [DISPATCH_SCHEDULE_GROUP_ENV]: DEFERRAL_SCHEDULE_GROUP_NAME,
@@ -208,9 +217,26 @@ export class ControlPlaneStack extends Stack {
       }),
     );
     this.dispatcher.node.addDependency(scheduleGroup);
+    this.jobBus = jobBus(this, 'JobBus', {
+      workerRoleArnPatterns: props.workerRegions.map((region) =>
+        this.formatArn({
+          service: 'iam',
+          region: '',
+          resource: 'role',
+          resourceName: `${props.workerStackNameFor(region)}-*`,
+        }),
+      ),
+      dispatcherRole: this.dispatcher.role,
+      submitterRoleArns: props.jobSubmitterRoleArns,
+    });
     new events.Rule(this, 'JobRequestedRule', {
-      description: 'Routes job requests to the dispatcher',
-      eventPattern: { source: [DISPATCH_EVENT_SOURCE], detailType: [JOB_REQUESTED_DETAIL_TYPE] },
+      description: 'Routes job requests (of this account) to the dispatcher',
+      eventBus: this.jobBus,
+      eventPattern: {
+        source: [DISPATCH_EVENT_SOURCE],
+        detailType: [JOB_REQUESTED_DETAIL_TYPE],
+        account: [this.account],
+      },
       targets: [new targets.LambdaFunction(this.dispatcher.function, { retryAttempts: 2 })],
     });
 
@@ -220,8 +246,13 @@ export class ControlPlaneStack extends Stack {
       memorySize: 256,
     });
     new events.Rule(this, 'JobCompletedRule', {
-      description: 'Records job completions reported by workers in every region',
-      eventPattern: { source: [DISPATCH_EVENT_SOURCE], detailType: [JOB_COMPLETED_DETAIL_TYPE] },
+      description: 'Records job completions reported by workers (of this account) in every region',
+      eventBus: this.jobBus,
+      eventPattern: {
+        source: [DISPATCH_EVENT_SOURCE],
+        detailType: [JOB_COMPLETED_DETAIL_TYPE],
+        account: [this.account],
+      },
       targets: [new targets.LambdaFunction(this.outcomeRecorder.function, { retryAttempts: 2 })],
     });
 

@@ -1,10 +1,10 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import {
+  DISPATCH_RESERVED_CONCURRENCY,
   FUNCTIONS,
   HOME_EVENT_BUS_ARN_ENV,
   HOME_REGION_ENV,
@@ -13,12 +13,13 @@ import {
   WORKER_MEMORY_MB,
   WORKER_TIMEOUT_SECONDS,
 } from '../../lambdas/contract';
-import { alarmTopic } from '../constructs/observability';
+import { alarmTopic } from '../constructs/alarm-topic';
 import { ProductFunction } from '../constructs/product-function';
+import { jobBusArn, workerPutEventsStatement } from '../iam/job-bus';
 import { lambdaEntry } from '../paths';
 
 export interface WorkerStackProps extends StackProps {
-  /** Region of the control plane whose default event bus receives job completions. */
+  /** Region of the control plane whose job bus receives job completions. */
   readonly homeRegion: string;
   readonly metricsNamespace: string;
   readonly logRetention: logs.RetentionDays;
@@ -28,7 +29,7 @@ export interface WorkerStackProps extends StackProps {
 
 /**
  * One per `workerRegions` entry: the worker Lambda that runs dispatched jobs in this region and reports completion
- * to the home region's default event bus. Its name is fixed so the dispatcher can address it without cross-region
+ * to the home region's job bus. Its name is fixed so the dispatcher can address it without cross-region
  * references or custom resources.
  */
 export class WorkerStack extends Stack {
@@ -36,12 +37,8 @@ export class WorkerStack extends Stack {
 
   constructor(scope: Construct, id: string, props: WorkerStackProps) {
     super(scope, id, props);
-    const homeBusArn = this.formatArn({
-      service: 'events',
-      region: props.homeRegion,
-      resource: 'event-bus',
-      resourceName: 'default',
-    });
+    // The home region's job bus (not the default bus), by ARN built from this stack's partition.
+    const homeBusArn = jobBusArn(this, props.homeRegion);
     this.worker = new ProductFunction(this, 'Worker', {
       entry: lambdaEntry(FUNCTIONS.worker),
       serviceName: FUNCTIONS.worker,
@@ -53,9 +50,10 @@ export class WorkerStack extends Stack {
       timeout: Duration.seconds(WORKER_TIMEOUT_SECONDS),
       // A job that timed out must not run twice: failed async invocations go straight to the DLQ.
       asyncRetryAttempts: 0,
+      reservedConcurrentExecutions: DISPATCH_RESERVED_CONCURRENCY,
       environment: { [HOME_EVENT_BUS_ARN_ENV]: homeBusArn, [HOME_REGION_ENV]: props.homeRegion },
     });
-    this.worker.addToRolePolicy(new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [homeBusArn] }));
+    this.worker.addToRolePolicy(workerPutEventsStatement(homeBusArn));
 
     // Alarms must notify a topic in their own region, so each worker region has its own small topic.
     const notify = new cwActions.SnsAction(alarmTopic(this, props.alarmEmails));
