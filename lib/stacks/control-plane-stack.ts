@@ -14,6 +14,7 @@ import {
   DISPATCH_SCHEDULER_ROLE_ARN_ENV,
   FUNCTIONS,
   JOB_COMPLETED_DETAIL_TYPE,
+  JOB_EVENT_BUS_NAME,
   JOB_REQUESTED_DETAIL_TYPE,
   PRODUCT,
   TABLE_NAME_ENV,
@@ -229,9 +230,12 @@ export class ControlPlaneStack extends Stack {
       dispatcherRole: this.dispatcher.role,
       submitterRoleArns: props.jobSubmitterRoleArns,
     });
-    new events.Rule(this, 'JobRequestedRule', {
+    // Rules name the bus literally (and depend on it) rather than by Ref: same template meaning, and the emulated
+    // CloudFormation of the integration tier resolves only a literal name for a rule's EventBusName.
+    const jobBusByName = events.EventBus.fromEventBusName(this, 'JobBusByName', JOB_EVENT_BUS_NAME);
+    const requestedRule = new events.Rule(this, 'JobRequestedRule', {
       description: 'Routes job requests (of this account) to the dispatcher',
-      eventBus: this.jobBus,
+      eventBus: jobBusByName,
       eventPattern: {
         source: [DISPATCH_EVENT_SOURCE],
         detailType: [JOB_REQUESTED_DETAIL_TYPE],
@@ -245,9 +249,10 @@ export class ControlPlaneStack extends Stack {
       timeout: Duration.seconds(30),
       memorySize: 256,
     });
-    new events.Rule(this, 'JobCompletedRule', {
+    requestedRule.node.addDependency(this.jobBus);
+    const completedRule = new events.Rule(this, 'JobCompletedRule', {
       description: 'Records job completions reported by workers (of this account) in every region',
-      eventBus: this.jobBus,
+      eventBus: jobBusByName,
       eventPattern: {
         source: [DISPATCH_EVENT_SOURCE],
         detailType: [JOB_COMPLETED_DETAIL_TYPE],
@@ -255,6 +260,7 @@ export class ControlPlaneStack extends Stack {
       },
       targets: [new targets.LambdaFunction(this.outcomeRecorder.function, { retryAttempts: 2 })],
     });
+    completedRule.node.addDependency(this.jobBus);
 
     // Dashboard, alarms, saved queries -------------------------------------------------------------------------
     this.observability = new Observability(this, 'Observability', {
