@@ -59,6 +59,8 @@ export function addProductStacks(
       informationTags: config.resources.informationTags,
       ...(config.resources.notifications ? { notifications: config.resources.notifications } : {}),
     },
+    jobSubmitterRoleArns: config.dispatch.jobSubmitterRoleArns,
+    workerStackNameFor: workerStackName,
   });
   const workers = config.workerRegions.map(
     (region) =>

@@ -23,6 +23,13 @@ export type FunctionName = (typeof FUNCTIONS)[keyof typeof FUNCTIONS];
 export const WORKER_FUNCTION_NAME = 'carbon-aware-scheduler-worker';
 /** Name of the EventBridge Scheduler group of the dispatcher's one-time deferral schedules. */
 export const DEFERRAL_SCHEDULE_GROUP_NAME = 'carbon-aware-scheduler-deferrals';
+/**
+ * The home region's event bus for job requests and completions (not the default bus): its resource policy admits
+ * only the dispatcher, the workers and the roles named in `dispatch.jobSubmitterRoleArns` (docs/security.md).
+ */
+export const JOB_EVENT_BUS_NAME = 'carbon-aware-scheduler-jobs';
+/** Reserved concurrency of the dispatcher and of each worker: bounds what a flood of job requests can start. */
+export const DISPATCH_RESERVED_CONCURRENCY = 5;
 
 /**
  * Size of the worker function. The dispatcher's default job energy (a job that gives neither `estimatedKWh` nor

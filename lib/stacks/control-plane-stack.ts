@@ -9,10 +9,12 @@ import type { Construct } from 'constructs';
 import {
   DEFERRAL_SCHEDULE_GROUP_NAME,
   DISPATCH_EVENT_SOURCE,
+  DISPATCH_RESERVED_CONCURRENCY,
   DISPATCH_SCHEDULE_GROUP_ENV,
   DISPATCH_SCHEDULER_ROLE_ARN_ENV,
   FUNCTIONS,
   JOB_COMPLETED_DETAIL_TYPE,
+  JOB_EVENT_BUS_NAME,
   JOB_REQUESTED_DETAIL_TYPE,
   PRODUCT,
   TABLE_NAME_ENV,
@@ -26,6 +28,7 @@ import { ResourceScheduling, type ResourceSchedulingProps } from '../constructs/
 import { StateTable } from '../constructs/state-table';
 import { SustainabilityApi } from '../constructs/sustainability-api';
 import { ec2SchedulingStatements } from '../iam/ec2-scheduling';
+import { jobBus } from '../iam/job-bus';
 import { tableAccessStatements } from '../iam/table-access';
 import { lambdaEntry } from '../paths';
 
@@ -60,6 +63,10 @@ export interface ControlPlaneStackProps extends StackProps {
   readonly runbookUrl: string;
   /** `resources.informationTags` and `resources.notifications` (docs/resources.md). */
   readonly resources?: Pick<ResourceSchedulingProps, 'informationTags' | 'notifications'>;
+  /** Roles allowed to put JobRequested events on the job bus (config `dispatch.jobSubmitterRoleArns`). */
+  readonly jobSubmitterRoleArns: readonly string[];
+  /** The worker stack's name in a region (its roles' names start with it). */
+  readonly workerStackNameFor: (region: string) => string;
 }
 
 /**
@@ -75,6 +82,8 @@ export class ControlPlaneStack extends Stack {
   readonly outcomeRecorder: ProductFunction;
   readonly functions: ProductFunction[] = [];
   readonly observability: Observability;
+  /** The event bus of job requests and completions (lib/iam/job-bus.ts). */
+  readonly jobBus: events.EventBus;
 
   constructor(scope: Construct, id: string, props: ControlPlaneStackProps) {
     super(scope, id, props);
@@ -209,6 +218,7 @@ export class ControlPlaneStack extends Stack {
     this.dispatcher = make('Dispatcher', FUNCTIONS.dispatcher, 'sends deferrable jobs to the cleanest region', {
       timeout: Duration.seconds(60),
       memorySize: 512,
+      reservedConcurrentExecutions: DISPATCH_RESERVED_CONCURRENCY,
       environment: {
         [WORKER_FUNCTIONS_ENV]: JSON.stringify(workerArns),
         [DISPATCH_SCHEDULE_GROUP_ENV]: DEFERRAL_SCHEDULE_GROUP_NAME,
@@ -244,9 +254,29 @@ export class ControlPlaneStack extends Stack {
       }),
     );
     this.dispatcher.node.addDependency(scheduleGroup);
-    new events.Rule(this, 'JobRequestedRule', {
-      description: 'Routes job requests to the dispatcher',
-      eventPattern: { source: [DISPATCH_EVENT_SOURCE], detailType: [JOB_REQUESTED_DETAIL_TYPE] },
+    this.jobBus = jobBus(this, 'JobBus', {
+      workerRoleArnPatterns: props.workerRegions.map((region) =>
+        this.formatArn({
+          service: 'iam',
+          region: '',
+          resource: 'role',
+          resourceName: `${props.workerStackNameFor(region)}-*`,
+        }),
+      ),
+      dispatcherRole: this.dispatcher.role,
+      submitterRoleArns: props.jobSubmitterRoleArns,
+    });
+    // Rules name the bus literally (and depend on it) rather than by Ref: same template meaning, and the emulated
+    // CloudFormation of the integration tier resolves only a literal name for a rule's EventBusName.
+    const jobBusByName = events.EventBus.fromEventBusName(this, 'JobBusByName', JOB_EVENT_BUS_NAME);
+    const requestedRule = new events.Rule(this, 'JobRequestedRule', {
+      description: 'Routes job requests (of this account) to the dispatcher',
+      eventBus: jobBusByName,
+      eventPattern: {
+        source: [DISPATCH_EVENT_SOURCE],
+        detailType: [JOB_REQUESTED_DETAIL_TYPE],
+        account: [this.account],
+      },
       targets: [new targets.LambdaFunction(this.dispatcher.function, { retryAttempts: 2 })],
     });
 
@@ -255,11 +285,18 @@ export class ControlPlaneStack extends Stack {
       timeout: Duration.seconds(30),
       memorySize: 256,
     });
-    new events.Rule(this, 'JobCompletedRule', {
-      description: 'Records job completions reported by workers in every region',
-      eventPattern: { source: [DISPATCH_EVENT_SOURCE], detailType: [JOB_COMPLETED_DETAIL_TYPE] },
+    requestedRule.node.addDependency(this.jobBus);
+    const completedRule = new events.Rule(this, 'JobCompletedRule', {
+      description: 'Records job completions reported by workers (of this account) in every region',
+      eventBus: jobBusByName,
+      eventPattern: {
+        source: [DISPATCH_EVENT_SOURCE],
+        detailType: [JOB_COMPLETED_DETAIL_TYPE],
+        account: [this.account],
+      },
       targets: [new targets.LambdaFunction(this.outcomeRecorder.function, { retryAttempts: 2 })],
     });
+    completedRule.node.addDependency(this.jobBus);
 
     // Dashboard, alarms, saved queries -------------------------------------------------------------------------
     this.observability = new Observability(this, 'Observability', {

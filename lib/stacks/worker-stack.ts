@@ -2,10 +2,10 @@ import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import {
+  DISPATCH_RESERVED_CONCURRENCY,
   FUNCTIONS,
   HOME_EVENT_BUS_ARN_ENV,
   HOME_REGION_ENV,
@@ -16,10 +16,11 @@ import {
 } from '../../lambdas/contract';
 import { ALARM_STATE_CHANGE } from '../constructs/observability';
 import { ProductFunction } from '../constructs/product-function';
+import { jobBusArn, workerPutEventsStatement } from '../iam/job-bus';
 import { lambdaEntry } from '../paths';
 
 export interface WorkerStackProps extends StackProps {
-  /** Region of the control plane whose default event bus receives job completions. */
+  /** Region of the control plane whose job bus receives job completions. */
   readonly homeRegion: string;
   readonly metricsNamespace: string;
   readonly logRetention: logs.RetentionDays;
@@ -32,7 +33,7 @@ export interface WorkerStackProps extends StackProps {
 
 /**
  * One per `workerRegions` entry: the worker Lambda that runs dispatched jobs in this region and reports completion
- * to the home region's default event bus. Its name is fixed so the dispatcher can address it without cross-region
+ * to the home region's job bus. Its name is fixed so the dispatcher can address it without cross-region
  * references or custom resources.
  */
 export class WorkerStack extends Stack {
@@ -40,12 +41,8 @@ export class WorkerStack extends Stack {
 
   constructor(scope: Construct, id: string, props: WorkerStackProps) {
     super(scope, id, props);
-    const homeBusArn = this.formatArn({
-      service: 'events',
-      region: props.homeRegion,
-      resource: 'event-bus',
-      resourceName: 'default',
-    });
+    // The home region's job bus (not the default bus), by ARN built from this stack's partition.
+    const homeBusArn = jobBusArn(this, props.homeRegion);
     this.worker = new ProductFunction(this, 'Worker', {
       entry: lambdaEntry(FUNCTIONS.worker),
       serviceName: FUNCTIONS.worker,
@@ -57,9 +54,10 @@ export class WorkerStack extends Stack {
       timeout: Duration.seconds(WORKER_TIMEOUT_SECONDS),
       // A job that timed out must not run twice: failed async invocations go straight to the DLQ.
       asyncRetryAttempts: 0,
+      reservedConcurrentExecutions: DISPATCH_RESERVED_CONCURRENCY,
       environment: { [HOME_EVENT_BUS_ARN_ENV]: homeBusArn, [HOME_REGION_ENV]: props.homeRegion },
     });
-    this.worker.addToRolePolicy(new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [homeBusArn] }));
+    this.worker.addToRolePolicy(workerPutEventsStatement(homeBusArn));
 
     // An alarm can notify only a topic of its own region, and an encrypted topic CloudWatch may publish to needs a
     // customer-managed key ($1 a month per region). Instead, the alarms' state changes (which CloudWatch puts on the
@@ -95,7 +93,21 @@ export class WorkerStack extends Stack {
         // CloudFormation names the alarms `<stack name>-<logical id>-<suffix>` (no Fn::GetAtt, which not every
         // CloudFormation implementation resolves for alarms).
         eventPattern: { ...ALARM_STATE_CHANGE, detail: { alarmName: [{ prefix: `${this.stackName}-` }] } },
-        targets: [new targets.EventBus(events.EventBus.fromEventBusArn(this, 'HomeBus', homeBusArn))],
+        // To the home region's default bus, where the alarm rule listens (not the job bus, which admits only jobs).
+        targets: [
+          new targets.EventBus(
+            events.EventBus.fromEventBusArn(
+              this,
+              'HomeDefaultBus',
+              this.formatArn({
+                service: 'events',
+                region: props.homeRegion,
+                resource: 'event-bus',
+                resourceName: 'default',
+              }),
+            ),
+          ),
+        ],
       });
     }
   }

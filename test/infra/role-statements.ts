@@ -38,3 +38,23 @@ export function allowedActions(template: Template, role: Role): string[] {
     ),
   ].sort();
 }
+
+/**
+ * Every action allowed on `Resource: "*"` in `template`, by the logical id of the role it is granted to.
+ */
+export function wildcardActionsByRole(template: Template): Record<string, string[]> {
+  const out: Record<string, Set<string>> = {};
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')) as {
+    Properties: { Roles: { Ref: string }[]; PolicyDocument: { Statement: Statement[] } };
+  }[];
+  for (const policy of policies) {
+    for (const statement of policy.Properties.PolicyDocument.Statement) {
+      if (statement.Effect !== 'Allow' || !resourcesOf(statement).includes('*')) continue;
+      for (const role of policy.Properties.Roles) {
+        out[role.Ref] ??= new Set();
+        for (const action of actionsOf(statement)) out[role.Ref]!.add(action);
+      }
+    }
+  }
+  return Object.fromEntries(Object.entries(out).map(([role, actions]) => [role, [...actions].sort()]));
+}

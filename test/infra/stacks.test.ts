@@ -298,11 +298,11 @@ describe('Module: infrastructure', () => {
         template.hasResourceProperties('AWS::IAM::Policy', {
           PolicyDocument: {
             Statement: Match.arrayWith([
-              {
+              Match.objectLike({
                 Effect: 'Allow',
                 Action: 'events:PutEvents',
-                Resource: 'arn:aws:events:eu-west-1:123456789012:event-bus/default',
-              },
+                Resource: 'arn:aws:events:eu-west-1:123456789012:event-bus/carbon-aware-scheduler-jobs',
+              }),
             ]),
           },
         });

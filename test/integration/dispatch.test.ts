@@ -366,13 +366,13 @@ describe('Integration: dispatch on the deployed bundles (ranking, failover, defe
     });
     expect(JSON.stringify(ran.result!.result)).toMatch(/eu-west-3/);
 
-    // Its JobCompleted event went to the home region's default bus.
+    // Its JobCompleted event went to the home region's job bus.
     const puts = proxy.find({ service: 'events', action: 'PutEvents' });
     expect(puts.map((c) => c.region)).toEqual([HOME]);
     const entries = putEventsEntries(puts[0]!.body);
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({
-      EventBusName: `arn:aws:events:${HOME}:123456789012:event-bus/default`,
+      EventBusName: `arn:aws:events:${HOME}:123456789012:event-bus/carbon-aware-scheduler-jobs`,
       Source: 'carbon-aware-scheduler',
       DetailType: 'JobCompleted',
     });

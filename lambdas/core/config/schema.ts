@@ -236,6 +236,11 @@ export const dispatchConfigSchema = z
     minDeferImprovementPercent: z.number().min(0).max(100).default(5),
     /** Largest job payload accepted, bytes (Lambda asynchronous invocations accept up to 1 MB). */
     maxPayloadBytes: z.number().int().min(1024).max(1_000_000).default(240_000),
+    /**
+     * IAM roles (ARNs, this partition) allowed to put `JobRequested` events on the job bus; nobody else can request
+     * jobs through EventBridge (docs/security.md).
+     */
+    jobSubmitterRoleArns: z.array(arnOf('iam')).default([]),
   })
   .strict();
 

@@ -11,6 +11,7 @@ import {
   PutTargetsCommand,
   RemoveTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
+import { JOB_EVENT_BUS_NAME } from '../../../lambdas/contract';
 import { clientConfig, type Deployment } from './deployment';
 import { controlPlane, deployment } from './fixture';
 
@@ -96,7 +97,8 @@ export async function mirrorDeployedRule(
   const region = controlPlane(d).region;
   const events = new EventBridgeClient(clientConfig(d.endpoint, d.account, region));
   const ruleName = deployedRuleName(ruleLogicalIdPrefix, d);
-  const described = await events.send(new DescribeRuleCommand({ Name: ruleName }));
+  // The job rules live on the job bus, not the default bus.
+  const described = await events.send(new DescribeRuleCommand({ Name: ruleName, EventBusName: JOB_EVENT_BUS_NAME }));
   const eventPattern = described.EventPattern;
   if (!eventPattern) throw new Error(`rule ${ruleName} has no EventPattern`);
   const suffix = randomUUID().slice(0, 8);
