@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -100,7 +100,15 @@ export class SustainabilityApi extends Construct {
         new iam.PolicyStatement({
           sid: 'DescribeProductAlarms',
           actions: ['cloudwatch:DescribeAlarms'],
-          resources: props.alarms.map((alarm) => alarm.alarmArn),
+          // ARNs built from the names (Ref), the same ARNs as the Arn attribute
+          resources: props.alarms.map((alarm) =>
+            stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: alarm.alarmName,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          ),
         }),
       );
     }
