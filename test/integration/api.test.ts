@@ -75,7 +75,7 @@ describe('Integration: the deployed sustainability API over stored data', () => 
     ids = await launch(HOME, 3, 'm5.large', { Schedule: 'office-hours' });
     const fetched = await fetcher.invoke({}, { at: new Date(AT) });
     expect(fetched.error).toBeUndefined();
-    const tick = await scheduler.invoke({}, { at: new Date(AT) });
+    const tick = await scheduler.invoke({ dryRun: false, confirmRealRun: true }, { at: new Date(AT) });
     expect(tick.error).toBeUndefined();
   });
 

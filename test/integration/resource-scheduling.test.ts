@@ -115,7 +115,10 @@ describe('Integration: RDS, Aurora and Auto Scaling groups in the deployed sched
   const ec2State = async () => (await instances(HOME)).get(instanceId)?.State?.Name;
   const run = async (at: string) => {
     proxy.clearCalls();
-    const invocation = await scheduler.invoke<SchedulerResult>({}, { at: new Date(at) });
+    const invocation = await scheduler.invoke<SchedulerResult>(
+      { dryRun: false, confirmRealRun: true },
+      { at: new Date(at) },
+    );
     expect(invocation.error).toBeUndefined();
     expect(invocation.result!.errors).toEqual([]);
     return invocation.result!;

@@ -18,6 +18,8 @@ import { instanceStates } from './support/scenario';
  */
 
 const REGION = 'eu-west-1';
+/** A real run from a direct invocation (docs/run-safety.md): the console needs the explicit confirmation. */
+const REAL_RUN = { dryRun: false, confirmRealRun: true };
 
 interface SchedulerResult {
   plan: { instanceId: string; action: string; result?: string }[];
@@ -47,7 +49,7 @@ describe('Integration: a stop whose state write fails is recorded by the next ti
   const stateItems = async () => (await tableItems()).filter((item) => String(item.pk) === `INSTANCE#${REGION}`);
 
   it('15:55Z: first sight, nothing to do', async () => {
-    const run = await scheduler.invoke<SchedulerResult>({}, { at: new Date('2026-06-30T15:55:00Z') });
+    const run = await scheduler.invoke<SchedulerResult>(REAL_RUN, { at: new Date('2026-06-30T15:55:00Z') });
     expect(run.error).toBeUndefined();
     expect(run.result!.errors).toEqual([]);
     expect(run.result!.plan.map((p) => p.action)).toEqual(['none', 'none']);
@@ -62,7 +64,7 @@ describe('Integration: a stop whose state write fails is recorded by the next ti
       },
       fault: { kind: 'error', status: 500, code: 'InternalServerError', message: 'injected' },
     });
-    const run = await scheduler.invoke<SchedulerResult>({}, { at: new Date('2026-06-30T16:00:00Z') });
+    const run = await scheduler.invoke<SchedulerResult>(REAL_RUN, { at: new Date('2026-06-30T16:00:00Z') });
     refuse.remove();
 
     expect(run.error).toBeUndefined();
@@ -79,7 +81,7 @@ describe('Integration: a stop whose state write fails is recorded by the next ti
   });
 
   it('16:05Z: the next tick records both stops at 16:00Z, settles the intent and counts the savings', async () => {
-    const run = await scheduler.invoke<SchedulerResult>({}, { at: new Date('2026-06-30T16:05:00Z') });
+    const run = await scheduler.invoke<SchedulerResult>(REAL_RUN, { at: new Date('2026-06-30T16:05:00Z') });
     expect(run.error).toBeUndefined();
     expect(run.result!.errors).toEqual([]);
 

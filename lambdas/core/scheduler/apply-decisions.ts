@@ -101,11 +101,11 @@ export async function applyDecisions(
   const byId = new Map(decisions.map((d) => [d.instanceId, d]));
   const clock = ports.clock ?? Date.now;
   const proceed = () => input.deadline === undefined || clock() < input.deadline;
-  const carry = (d: Decision) =>
+  const carry = (d: Decision, reason?: string) =>
     outcomes.set(d.instanceId, {
       ok: false,
       carried: true,
-      notes: [CARRIED_NOTE],
+      notes: [reason === undefined ? CARRIED_NOTE : `${reason}; carried to the next tick`],
       finalType: d.instanceType,
       history: [],
     });
@@ -182,7 +182,7 @@ export async function applyDecisions(
     .map((d) => d.instanceId);
   const started = await runBatched(startIds, (ids) => fleet.start(region, ids), MAX_IDS_PER_CALL, proceed);
   calls.start += started.calls;
-  for (const id of started.skipped) carry(byId.get(id)!);
+  for (const id of started.skipped) carry(byId.get(id)!, started.carriedReason);
   for (const id of started.succeeded) {
     const d = byId.get(id)!;
     const outcome = outcomes.get(id) ?? { ok: false, notes: [], finalType: d.instanceType, history: [] };
@@ -271,7 +271,7 @@ export async function applyDecisions(
     proceed,
   );
   calls.stop += hibernated.calls;
-  for (const id of hibernated.skipped) carry(byId.get(id)!);
+  for (const id of hibernated.skipped) carry(byId.get(id)!, hibernated.carriedReason);
   for (const id of hibernated.succeeded) {
     outcomes.set(id, {
       ok: true,
@@ -311,7 +311,7 @@ export async function applyDecisions(
     if (earlier) {
       // A hibernation that failed and whose fallback stop the deadline kept back: the failure stands.
       earlier.notes.push(CARRIED_NOTE);
-    } else carry(d);
+    } else carry(d, stopped.carriedReason);
   }
   for (const id of stopped.succeeded) {
     const d = byId.get(id)!;

@@ -42,8 +42,30 @@ export interface BatchOutcome {
   readonly failed: Map<string, ActionFailure>;
   /** Number of API calls made, including the bisecting retries. */
   readonly calls: number;
-  /** Ids never sent because `proceed` said stop before their call (the run deadline). */
+  /**
+   * Ids never sent: `proceed` said stop before their call (the run deadline), or the fleet sent part of a call and
+   * carried the rest to the next tick (EC2's request rate, {@link PartlySentError}).
+   */
   readonly skipped: string[];
+  /** Why ids were carried by the fleet, when they were (otherwise the run deadline is the reason). */
+  readonly carriedReason?: string;
+}
+
+/**
+ * What a fleet throws when it sent only part of a call and carries the rest to the next tick (the EC2 adapter's
+ * pacing to the request-rate limits): the ids it did send and those it did not. Recognised by shape, so the core
+ * needs no adapter import.
+ */
+export interface PartlySentError {
+  readonly done: readonly string[];
+  readonly carried: readonly string[];
+  readonly message: string;
+}
+
+function isPartlySent(error: unknown): error is PartlySentError {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { done?: unknown; carried?: unknown };
+  return Array.isArray(e.done) && Array.isArray(e.carried);
 }
 
 /** The AWS error code of a thrown error (SDK v3 puts it in `name`; some errors carry `code` or `Code`). */
@@ -77,6 +99,7 @@ export async function runBatched(
   const succeeded: string[] = [];
   const failed = new Map<string, ActionFailure>();
   let calls = 0;
+  let carriedReason: string | undefined;
 
   const attempt = async (chunk: string[]): Promise<void> => {
     calls += 1;
@@ -84,6 +107,14 @@ export async function runBatched(
       await call(chunk);
       succeeded.push(...chunk);
     } catch (error) {
+      if (isPartlySent(error)) {
+        // Sent ids took effect; the rest waits for the next tick (never bisected: the limit is the region's).
+        const inChunk = new Set(chunk);
+        succeeded.push(...error.done.filter((id) => inChunk.has(id)));
+        skipped.push(...error.carried.filter((id) => inChunk.has(id)));
+        carriedReason = error.message;
+        return;
+      }
       const failure = { code: errorCode(error), message: errorMessage(error) };
       if (chunk.length === 1 || REGION_WIDE_ERROR_CODES.has(failure.code)) {
         for (const id of chunk) failed.set(id, failure);
@@ -96,11 +127,12 @@ export async function runBatched(
   };
 
   for (let i = 0; i < ids.length; i += maxPerCall) {
-    if (!proceed()) {
+    // After the deadline, or once the fleet carried ids for its request rate, the rest waits for the next tick.
+    if (!proceed() || carriedReason !== undefined) {
       skipped.push(...ids.slice(i));
       break;
     }
     await attempt(ids.slice(i, i + maxPerCall));
   }
-  return { succeeded, failed, calls, skipped };
+  return { succeeded, failed, calls, skipped, ...(carriedReason !== undefined ? { carriedReason } : {}) };
 }

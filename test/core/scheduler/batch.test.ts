@@ -28,6 +28,28 @@ describe('Module: batch', () => {
       expect(outcome.calls).toBe(3);
     });
 
+    it('a call the fleet sent in part (rate pacing): the sent ids succeed, the rest and later chunks are carried', async () => {
+      // Prepare: 2,500 ids in chunks of 1,000; the fleet's bucket lets 700 of the first chunk through, then carries
+      // 300 of it; the second and third chunks are never attempted. By hand: 700 succeeded, 1,800 skipped, 1 call.
+      const calls: number[] = [];
+      const partly = Object.assign(new Error('300 of 1000 instances carried to the next tick (rate); 700 sent'), {
+        name: 'RequestLimitExceeded',
+      });
+
+      // Act
+      const outcome = await runBatched(ids(2500), async (chunk) => {
+        calls.push(chunk.length);
+        throw Object.assign(partly, { done: chunk.slice(0, 700), carried: chunk.slice(700) });
+      });
+
+      // Assess
+      expect(calls).toEqual([1000]);
+      expect(outcome.succeeded).toEqual(ids(700));
+      expect(outcome.skipped).toEqual(ids(2500).slice(700));
+      expect(outcome.failed.size).toBe(0);
+      expect(outcome.carriedReason).toBe('300 of 1000 instances carried to the next tick (rate); 700 sent');
+    });
+
     it('bisects a failing call to isolate the one bad instance', async () => {
       // Prepare: 8 ids, i-0005 fails; calls: [8] ✗ → [4] ✓ [4] ✗ → [2] ✗ → [1] ✓ [1] ✗ ... by hand:
       // 8✗, 0-3✓, 4-7✗, 4-5✗, 4✓, 5✗, 6-7✓ = 7 calls
