@@ -115,7 +115,7 @@ describe('Integration: run safety of the deployed scheduler', () => {
       expect(a.result!.status).toBe('completed');
       expect(a.result!.errors).toEqual([]);
       const stops = proxy.find({ service: 'ec2', action: 'StopInstances' });
-      expect(stops.map((c) => c.region).sort()).toEqual([EAST, WEST]);
+      expect(stops.map((c) => c.region).sort()).toEqual([WEST, EAST]);
       expect(await states(WEST, west)).toEqual(['stopped', 'stopped']);
     } finally {
       await other.stop();
