@@ -146,66 +146,20 @@ export function registerRegions(program: Command, ctx: CliContext): void {
         return;
       }
       if (opts.output === 'csv') {
-        ctx.out(
-          renderCsv(
-            [
-              'rank',
-              'region',
-              'zone',
-              'gco2e_per_kwh',
-              'adjusted_gco2e_per_kwh',
-              'quality',
-              'threshold_gco2e_per_kwh',
-              'above_threshold',
-              'provider',
-              'signal',
-              'observed_at',
-            ],
-            rows.map((row, index) => [
-              index + 1,
-              row.region,
-              row.zone,
-              row.gCO2ePerKWh,
-              row.adjustedGCO2ePerKWh,
-              row.quality,
-              row.threshold,
-              row.aboveThreshold ? 'true' : 'false',
-              row.provider,
-              row.signal,
-              row.observedAt,
-            ]),
-          ),
-        );
+        ctx.out(regionsCsv(rows, 'signal', (row) => row.signal));
         return;
       }
-      const columns: Column[] = [
-        { header: ['', '#'], align: 'right' },
-        { header: ['', 'REGION'] },
-        { header: ['', 'ZONE'], minWidth: 6 },
-        { header: ['INTENSITY', 'gCO2e/kWh'], align: 'right' },
-        { header: ['ADJUSTED', 'gCO2e/kWh'], align: 'right' },
-        { header: ['', 'QUALITY'] },
-        { header: ['THRESHOLD', 'gCO2e/kWh'], align: 'right' },
-        { header: ['', 'NOW'] },
-        { header: ['', 'SOURCE'], minWidth: 10 },
-      ];
       const body = rows.map((row, index) => ({
-        cells: [
-          String(index + 1),
-          row.region,
-          row.zone,
-          g(row.gCO2ePerKWh),
-          g(row.adjustedGCO2ePerKWh),
-          row.quality,
-          String(row.threshold),
-          row.aboveThreshold ? 'above' : 'below',
+        cells: regionCells(
+          row,
+          index,
           row.provider === 'static'
             ? 'static annual average'
             : `${describeSource(row, carbon.result.readings.get(row.region)!.origin)}, ${describeAge(row)} old`,
-        ],
+        ),
       }));
       ctx.out(`Regions ranked by adjusted carbon intensity at ${carbon.result.at}\n\n`);
-      ctx.out(`${renderTable(columns, body, { width: opts.columns })}\n\n`);
+      ctx.out(`${renderTable(REGION_COLUMNS, body, { width: opts.columns })}\n\n`);
       ctx.out("adjusted = intensity + 1 g per minute of age beyond the provider's grace (+ any estimate penalty).\n");
       ctx.out(`${describeProviders(carbon)}\n`);
       if (rows.some((row) => row.signal === 'marginal')) {
@@ -242,64 +196,91 @@ async function regionsFromApi(
     return;
   }
   if (opts.output === 'csv') {
-    ctx.out(
-      renderCsv(
-        [
-          'rank',
-          'region',
-          'zone',
-          'gco2e_per_kwh',
-          'adjusted_gco2e_per_kwh',
-          'quality',
-          'threshold_gco2e_per_kwh',
-          'above_threshold',
-          'provider',
-          'origin',
-          'observed_at',
-        ],
-        rows.map((row, index) => [
-          index + 1,
-          row.region,
-          row.zone,
-          row.gCO2ePerKWh,
-          row.adjustedGCO2ePerKWh,
-          row.quality,
-          row.threshold,
-          row.aboveThreshold ? 'true' : 'false',
-          row.provider,
-          row.origin,
-          row.observedAt,
-        ]),
-      ),
-    );
+    ctx.out(regionsCsv(rows, 'origin', (row) => row.origin));
     return;
   }
-  const columns: Column[] = [
-    { header: ['', '#'], align: 'right' },
-    { header: ['', 'REGION'] },
-    { header: ['', 'ZONE'], minWidth: 6 },
-    { header: ['INTENSITY', 'gCO2e/kWh'], align: 'right' },
-    { header: ['ADJUSTED', 'gCO2e/kWh'], align: 'right' },
-    { header: ['', 'QUALITY'] },
-    { header: ['THRESHOLD', 'gCO2e/kWh'], align: 'right' },
-    { header: ['', 'NOW'] },
-    { header: ['', 'SOURCE'], minWidth: 10 },
-  ];
   const body = rows.map((row, index) => ({
-    cells: [
-      String(index + 1),
-      row.region,
-      row.zone,
-      g(row.gCO2ePerKWh),
-      g(row.adjustedGCO2ePerKWh),
-      row.quality,
-      String(row.threshold),
-      row.aboveThreshold ? 'above' : 'below',
+    cells: regionCells(
+      row,
+      index,
       row.provider === 'static'
         ? 'static annual average'
         : `${row.provider} (${row.origin}), ${formatAgeSeconds(row.ageSeconds)} old`,
-    ],
+    ),
   }));
   ctx.out(`Regions ranked by adjusted carbon intensity at ${answer.at} (from ${opts.api})\n\n`);
-  ctx.out(`${renderTable(columns, body, { width: opts.columns })}\n`);
+  ctx.out(`${renderTable(REGION_COLUMNS, body, { width: opts.columns })}\n`);
+}
+
+/** What the local and the API ranking rows share (`carbonStatusRow` and the API's `/v1/regions` rows). */
+interface RankedRegionRow {
+  readonly region: string;
+  readonly zone: string;
+  readonly gCO2ePerKWh: number;
+  readonly adjustedGCO2ePerKWh: number;
+  readonly quality: string;
+  readonly threshold: number;
+  readonly aboveThreshold: boolean;
+  readonly provider: string;
+  readonly observedAt: string;
+}
+
+/** The ranking as CSV, cleanest first; the column before `observed_at` is `signal` (local) or `origin` (API). */
+function regionsCsv<R extends RankedRegionRow>(rows: readonly R[], column: string, value: (row: R) => string): string {
+  return renderCsv(
+    [
+      'rank',
+      'region',
+      'zone',
+      'gco2e_per_kwh',
+      'adjusted_gco2e_per_kwh',
+      'quality',
+      'threshold_gco2e_per_kwh',
+      'above_threshold',
+      'provider',
+      column,
+      'observed_at',
+    ],
+    rows.map((row, index) => [
+      index + 1,
+      row.region,
+      row.zone,
+      row.gCO2ePerKWh,
+      row.adjustedGCO2ePerKWh,
+      row.quality,
+      row.threshold,
+      row.aboveThreshold ? 'true' : 'false',
+      row.provider,
+      value(row),
+      row.observedAt,
+    ]),
+  );
+}
+
+/** Columns of the ranking table. */
+const REGION_COLUMNS: Column[] = [
+  { header: ['', '#'], align: 'right' },
+  { header: ['', 'REGION'] },
+  { header: ['', 'ZONE'], minWidth: 6 },
+  { header: ['INTENSITY', 'gCO2e/kWh'], align: 'right' },
+  { header: ['ADJUSTED', 'gCO2e/kWh'], align: 'right' },
+  { header: ['', 'QUALITY'] },
+  { header: ['THRESHOLD', 'gCO2e/kWh'], align: 'right' },
+  { header: ['', 'NOW'] },
+  { header: ['', 'SOURCE'], minWidth: 10 },
+];
+
+/** One row of the ranking table; `source` is the SOURCE cell. */
+function regionCells(row: RankedRegionRow, index: number, source: string): string[] {
+  return [
+    String(index + 1),
+    row.region,
+    row.zone,
+    g(row.gCO2ePerKWh),
+    g(row.adjustedGCO2ePerKWh),
+    row.quality,
+    String(row.threshold),
+    row.aboveThreshold ? 'above' : 'below',
+    source,
+  ];
 }

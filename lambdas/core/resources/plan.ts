@@ -1,16 +1,10 @@
 import type { PriceBook } from '../accounting/price-book';
-import { desiredStateAt, parseOverrideTag, type ScheduleRegistry } from '../schedule';
+import { parseOverrideTag, type ScheduleRegistry } from '../schedule';
 import type { Schedule } from '../schedule/types';
 import type { CarbonInput } from '../scheduler/carbon-input';
-import {
-  INITIAL_PAUSE_STATE,
-  type IntensityPoint,
-  type PauseParams,
-  type PauseState,
-  pausePolicyStep,
-} from '../scheduler/carbon-policy';
-import { ALWAYS_ON, type DecisionConfig } from '../scheduler/decide-instance';
-import { estimateImpact } from '../scheduler/impact';
+import type { IntensityPoint, PauseParams } from '../scheduler/carbon-policy';
+import type { DecisionConfig } from '../scheduler/decide-instance';
+import { estimateImpact, stoppedTime } from '../scheduler/impact';
 import { OVERRIDE_TAG, SCHEDULE_TAG } from '../scheduler/instance-facts';
 import { scheduleEvaluator } from '../scheduler/schedule-evaluator';
 import { type RdsPriceBook, type ResourceHour, resourceHour } from './accounting';
@@ -63,42 +57,11 @@ export interface ResourceImpactInput {
  * (and `pause-when-dirty` over a known time series). Priced by {@link ResourceHour}.
  */
 export function estimateResourceImpact(input: ResourceImpactInput): ResourceImpact {
-  const stepMs = (input.stepMinutes ?? 5) * 60_000;
-  const start = input.from.getTime();
-  const end = start + input.hours * 3_600_000;
-  let stoppedMs = 0;
-  let gramHours = 0;
-  let pause: PauseState = INITIAL_PAUSE_STATE;
-  for (let t = start; t < end; t += stepMs) {
-    const series = input.intensityAt?.(t);
-    const g = series ?? input.gCO2ePerKWh;
-    let state: 'running' | 'stopped' | 'any';
-    const override = input.override;
-    if (input.schedule.name === ALWAYS_ON) state = 'running';
-    else if (override && (override.until === undefined || t < override.until.getTime())) state = override.state;
-    else if (input.maintenanceWindow && inMaintenanceWindow(input.maintenanceWindow, t)) state = 'running';
-    else {
-      state = desiredStateAt(input.schedule, t).state;
-      if (
-        state === 'running' &&
-        input.pause &&
-        series !== undefined &&
-        input.schedule.carbonPolicy === 'pause-when-dirty'
-      ) {
-        const step = pausePolicyStep(pause, { gCO2ePerKWh: series, at: t }, input.pause);
-        pause = step.state;
-        if (step.paused) state = 'stopped';
-      } else if (state !== 'running') {
-        pause = INITIAL_PAUSE_STATE;
-      }
-    }
-    if (state === 'stopped') {
-      const ms = Math.min(stepMs, end - t);
-      stoppedMs += ms;
-      gramHours += (g * ms) / 3_600_000;
-    }
-  }
-  const stoppedHours = stoppedMs / 3_600_000;
+  const window = input.maintenanceWindow;
+  const { stoppedHours, gramHours } = stoppedTime({
+    ...input,
+    ...(window ? { runningAnyway: (atMs: number) => inMaintenanceWindow(window, atMs) } : {}),
+  });
   const { usdPerHour, kWhPerHour } = input.hour;
   return {
     stoppedHours,

@@ -45,17 +45,35 @@ export interface ImpactInput {
   readonly pause?: PauseParams;
 }
 
-/** The estimate of {@link ImpactInput} (pure). */
-export function estimateImpact(input: ImpactInput): ImpactEstimate {
+/** What {@link stoppedTime} steps over: a schedule, an optional override and carbon pause, over a window. */
+export interface StoppedTimeInput {
+  readonly schedule: Schedule;
+  /** An active override until `until` (or for the whole window when `until` is undefined). */
+  readonly override?: { readonly state: 'running' | 'stopped'; readonly until?: Date };
+  /** Times the resource runs whatever the schedule says (after the override), e.g. a DB maintenance window. */
+  readonly runningAnyway?: (atMs: number) => boolean;
+  readonly from: Date;
+  readonly hours: number;
+  /** Step, minutes (default 5). */
+  readonly stepMinutes?: number;
+  /** Intensity at a time (trace), gCO2e/kWh; falls back to `gCO2ePerKWh` where it answers undefined. */
+  readonly intensityAt?: (atMs: number) => number | undefined;
+  /** Intensity used when no time series is known, gCO2e/kWh. */
+  readonly gCO2ePerKWh: number;
+  /** Run `pause-when-dirty` over `intensityAt` with these parameters (only when the policy may act). */
+  readonly pause?: PauseParams;
+}
+
+/**
+ * Hours a schedule keeps a resource stopped over the window, and those hours weighted by the intensity of each
+ * stopped step (gCO2e/kWh × h), in steps of `stepMinutes`: `always-on` runs; an active override wins until it
+ * expires; then `runningAnyway`; otherwise the schedule's state, paused by `pause-when-dirty` over a known time
+ * series; `any` counts as running. Pure; shared by the EC2 and the resource estimates.
+ */
+export function stoppedTime(input: StoppedTimeInput): { stoppedHours: number; gramHours: number } {
   const stepMs = (input.stepMinutes ?? 5) * 60_000;
   const start = input.from.getTime();
   const end = start + input.hours * 3_600_000;
-  let kWhPerHour = 0;
-  try {
-    kWhPerHour = instanceEnergyKWh(input.instanceType, 1, { pue: input.pue });
-  } catch {
-    kWhPerHour = 0;
-  }
   let stoppedMs = 0;
   let gramHours = 0;
   let pause: PauseState = INITIAL_PAUSE_STATE;
@@ -68,6 +86,8 @@ export function estimateImpact(input: ImpactInput): ImpactEstimate {
       state = 'running';
     } else if (override && (override.until === undefined || t < override.until.getTime())) {
       state = override.state;
+    } else if (input.runningAnyway?.(t)) {
+      state = 'running';
     } else {
       state = desiredStateAt(input.schedule, t).state;
       if (
@@ -89,7 +109,18 @@ export function estimateImpact(input: ImpactInput): ImpactEstimate {
       gramHours += (g * ms) / 3_600_000;
     }
   }
-  const stoppedHours = stoppedMs / 3_600_000;
+  return { stoppedHours: stoppedMs / 3_600_000, gramHours };
+}
+
+/** The estimate of {@link ImpactInput} (pure). */
+export function estimateImpact(input: ImpactInput): ImpactEstimate {
+  let kWhPerHour = 0;
+  try {
+    kWhPerHour = instanceEnergyKWh(input.instanceType, 1, { pue: input.pue });
+  } catch {
+    kWhPerHour = 0;
+  }
+  const { stoppedHours, gramHours } = stoppedTime(input);
   const price = input.prices.usdPerHour(input.region, input.instanceType);
   return {
     stoppedHours,
