@@ -45,5 +45,9 @@ export const PROVIDER_URL_ENV = {
 export const POWERTOOLS_SERVICE_NAME_ENV = 'POWERTOOLS_SERVICE_NAME';
 export const POWERTOOLS_METRICS_NAMESPACE_ENV = 'POWERTOOLS_METRICS_NAMESPACE';
 
-/** API: JSON array of the names of the product's alarms, for the open alarms of `GET /v1/health`. */
-export const API_ALARM_NAMES_ENV = 'API_ALARM_NAMES';
+/**
+ * API: the name prefix of the product's home-region alarms (`<control-plane stack name>-`: CloudFormation names each
+ * alarm `<stack>-<logical id>-<suffix>`), for the open alarms of `GET /v1/health`. A prefix, not the list of names,
+ * so the environment stays small however many alarms the configuration creates.
+ */
+export const API_ALARM_NAME_PREFIX_ENV = 'API_ALARM_NAME_PREFIX';

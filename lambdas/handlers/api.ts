@@ -4,18 +4,19 @@ import { APIGatewayProxyEventV2Schema } from '@aws-lambda-powertools/parser/sche
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { awsClient } from '../adapters/aws-client';
 import { cloudWatchOpenAlarms } from '../adapters/cloudwatch/open-alarms';
 import { DynamoApiReads } from '../adapters/dynamodb/api-reads';
 import { documentClient } from '../adapters/dynamodb/table';
 import { EventBridgeJobRequestPublisher } from '../adapters/eventbridge/job-request-publisher';
-import { API_ALARM_NAMES_ENV, TABLE_NAME_ENV, WORKER_MEMORY_MB, WORKER_TIMEOUT_SECONDS } from '../contract';
+import { API_ALARM_NAME_PREFIX_ENV, TABLE_NAME_ENV, WORKER_MEMORY_MB, WORKER_TIMEOUT_SECONDS } from '../contract';
 import { snapshotPriceBook, withOverrides } from '../core/accounting/price-book';
 import type { ApiDependencies, ApiReadPorts, JobRequestPublisher } from '../core/api/ports';
 import { apiRoutes } from '../core/api/route-table';
 import { type ApiRequest, type ApiResponse, createRouter } from '../core/api/router';
 import { type Clock, systemClock } from '../core/clock';
 import type { Config } from '../core/config/schema';
-import { type Environment, EnvironmentError, requiredVariable } from './shared/environment';
+import { type Environment, requiredVariable } from './shared/environment';
 import { describeIssues, InvalidEventError } from './shared/events';
 import { loadFunctionConfig } from './shared/function-config';
 import { defaultTelemetry, oncePerContainer, type Telemetry } from './shared/telemetry';
@@ -75,27 +76,10 @@ export interface ApiWiringOverrides {
 }
 
 /**
- * Parse `API_ALARM_NAMES`: a JSON array of alarm names.
- * @throws {EnvironmentError} when it is not a JSON array of strings
- */
-function alarmNames(value: string): string[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch (error) {
-    throw new EnvironmentError(API_ALARM_NAMES_ENV, `is not valid JSON (${(error as Error).message})`);
-  }
-  if (!Array.isArray(parsed) || parsed.some((name) => typeof name !== 'string' || name === '')) {
-    throw new EnvironmentError(API_ALARM_NAMES_ENV, 'must be a JSON array of alarm names, e.g. ["name-1","name-2"]');
-  }
-  return parsed as string[];
-}
-
-/**
  * Wire the API from its environment, once per container: `LAMBDA_TASK_ROOT` (the bundled `config.json`),
- * `TABLE_NAME` and `API_ALARM_NAMES`. The AWS clients use the function's region (the home region).
+ * `TABLE_NAME` and `API_ALARM_NAME_PREFIX`. The AWS clients use the function's region (the home region).
  * @throws {ConfigError} when `config.json` is missing or invalid
- * @throws {EnvironmentError} when `TABLE_NAME` or `API_ALARM_NAMES` is missing or malformed
+ * @throws {EnvironmentError} when `TABLE_NAME` or `API_ALARM_NAME_PREFIX` is missing
  */
 export function apiWiringFromEnvironment(
   env: Environment = process.env,
@@ -103,12 +87,12 @@ export function apiWiringFromEnvironment(
 ): ApiWiring {
   const config = loadFunctionConfig(env);
   const tableName = requiredVariable(env, TABLE_NAME_ENV, 'the state table name');
-  const alarms = alarmNames(requiredVariable(env, API_ALARM_NAMES_ENV, 'a JSON array of the alarm names'));
-  const cloudWatch = overrides.cloudWatch ?? new CloudWatchClient({});
+  const alarmPrefix = requiredVariable(env, API_ALARM_NAME_PREFIX_ENV, "the name prefix of the product's alarms");
+  const cloudWatch = overrides.cloudWatch ?? awsClient(CloudWatchClient, {});
   return {
     config,
     reads: new DynamoApiReads(overrides.doc ?? documentClient(), tableName, {
-      openAlarms: cloudWatchOpenAlarms(cloudWatch, alarms),
+      openAlarms: cloudWatchOpenAlarms(cloudWatch, alarmPrefix),
     }),
     jobs: new EventBridgeJobRequestPublisher(overrides.eventBridge ?? new EventBridgeClient({})),
     clock: overrides.clock ?? systemClock,

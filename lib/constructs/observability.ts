@@ -239,6 +239,20 @@ export class Observability extends Construct {
       query('EC2 action failures', ['ActionErrors'], 'stats sum(ActionErrors) by bin(1h), Region, Action'),
     );
     this.dashboard.addWidgets(
+      query(
+        'Scheduler deliveries skipped as stale',
+        ['StaleEventsSkipped'],
+        'stats sum(StaleEventsSkipped) as stale_deliveries by bin(1h)',
+        { width: 12, view: bar },
+      ),
+      query(
+        'Prices from the bundled snapshot (Price List API failed)',
+        ['PriceFallbacks'],
+        'stats sum(PriceFallbacks) by bin(1h), Region',
+        { width: 12, view: bar },
+      ),
+    );
+    this.dashboard.addWidgets(
       query('Jobs dispatched, per region', ['DispatchedJobs'], 'stats sum(DispatchedJobs) by bin(1h), Region', {
         width: 6,
       }),

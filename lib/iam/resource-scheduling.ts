@@ -55,7 +55,10 @@ export function resourceSchedulingStatements(props: ResourceSchedulingIamProps):
     new iam.PolicyStatement({
       sid: 'DescribeDatabases',
       actions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters'],
-      resources: [...dbs, ...clusters],
+      // Read-only: any region's ARN pattern, limited to the managed regions by aws:RequestedRegion, so the policy
+      // stays within IAM's inline size at 16 managed regions.
+      resources: [`arn:${partition}:rds:*:${account}:db:*`, `arn:${partition}:rds:*:${account}:cluster:*`],
+      conditions: { StringEquals: { 'aws:RequestedRegion': [...regions] } },
     }),
     new iam.PolicyStatement({
       sid: 'StartStopOnlyScheduleTaggedDatabases',
@@ -143,12 +146,12 @@ export function grantResourceScheduling(
       {
         id: 'AwsSolutions-IAM5',
         reason:
-          'autoscaling:DescribeAutoScalingGroups supports no resource-level permissions; RDS describes list every database of the managed regions (RDS has no server-side tag filter) and RDS start/stop, Auto Scaling sizes and informational tags use db:*, cluster:* and autoScalingGroup:* in the managed regions but are conditioned on the Schedule tag being present (aws:ResourceTag/Schedule, autoscaling:ResourceTag/Schedule).',
+          'autoscaling:DescribeAutoScalingGroups supports no resource-level permissions; RDS describes list every database of the managed regions (RDS has no server-side tag filter; any-region ARNs limited by aws:RequestedRegion) and RDS start/stop, Auto Scaling sizes and informational tags use db:*, cluster:* and autoScalingGroup:* in the managed regions but are conditioned on the Schedule tag being present (aws:ResourceTag/Schedule, autoscaling:ResourceTag/Schedule).',
         appliesTo: [
           'Resource::*',
           {
             regex:
-              '/^Resource::arn:(?:aws[a-z-]*|<AWS::Partition>):rds:[a-z0-9-]+:(?:\\d{12}|<AWS::AccountId>):(?:db|cluster):\\*$/g',
+              '/^Resource::arn:(?:aws[a-z-]*|<AWS::Partition>):rds:(?:[a-z0-9-]+|\\*):(?:\\d{12}|<AWS::AccountId>):(?:db|cluster):\\*$/g',
           },
           {
             regex:

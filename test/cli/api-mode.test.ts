@@ -58,7 +58,7 @@ describe('CLI: --api mode', () => {
             workerRegions: ['eu-north-1', 'eu-central-1'],
           }),
           TABLE_NAME: table.tableName,
-          API_ALARM_NAMES: '[]',
+          API_ALARM_NAME_PREFIX: 'CarbonAwareScheduler-ControlPlane-',
         },
         {
           doc: table.doc,

@@ -68,7 +68,11 @@ const decision = {
 
 function handler(overrides: { reads?: object } = {}) {
   const wiring = apiWiringFromEnvironment(
-    { ...functionConfigEnv(CONFIG), TABLE_NAME: table.tableName, API_ALARM_NAMES: '["SchedulerErrors"]' },
+    {
+      ...functionConfigEnv(CONFIG),
+      TABLE_NAME: table.tableName,
+      API_ALARM_NAME_PREFIX: 'CarbonAwareScheduler-ControlPlane-',
+    },
     {
       doc: table.doc,
       eventBridge: new EventBridgeClient({ region: 'eu-central-1' }),
@@ -547,7 +551,7 @@ describe('Handler: api', () => {
     ]);
     expect(json.status).toBe('degraded');
     expect(cloudWatch.commandCalls(DescribeAlarmsCommand)[0]!.args[0].input).toMatchObject({
-      AlarmNames: ['SchedulerErrors'],
+      AlarmNamePrefix: 'CarbonAwareScheduler-ControlPlane-',
       StateValue: 'ALARM',
     });
   });
@@ -573,10 +577,10 @@ describe('Handler: api', () => {
     expect(openApiProblems('GET', '/v1/metrics', failing)).toEqual([]);
   });
 
-  it('fails the wiring with the variable named when API_ALARM_NAMES is not a JSON array', () => {
+  it('fails the wiring with the variable named when API_ALARM_NAME_PREFIX is missing', () => {
     // Act / Assess
-    expect(() =>
-      apiWiringFromEnvironment({ ...functionConfigEnv(CONFIG), TABLE_NAME: 't', API_ALARM_NAMES: '{"a":1}' }),
-    ).toThrow('environment variable API_ALARM_NAMES: must be a JSON array of alarm names');
+    expect(() => apiWiringFromEnvironment({ ...functionConfigEnv(CONFIG), TABLE_NAME: 't' })).toThrow(
+      'API_ALARM_NAME_PREFIX',
+    );
   });
 });

@@ -27,6 +27,12 @@ describe('Module: alarm topics', () => {
             .flatMap((a) => [...(a.Properties.AlarmActions ?? []), ...(a.Properties.OKActions ?? [])])
             .map((r) => r.Ref),
         );
+        // Worker stacks hold no topic: their alarms' state changes are forwarded to the home region's rule
+        // (lib/stacks/worker-stack.ts), whose target is the one alarm topic.
+        if (stack.stackName.includes('-Worker-')) {
+          expect(targeted.size, stack.stackName).toBe(0);
+          continue;
+        }
         expect(targeted.size, stack.stackName).toBeGreaterThan(0);
         const policies = Object.values(template.findResources('AWS::SNS::TopicPolicy')) as TopicPolicy[];
         for (const topic of targeted) {
@@ -54,12 +60,18 @@ describe('Module: alarm topics', () => {
               Condition: { Bool: { 'aws:SecureTransport': 'false' } },
             }),
           );
-          // Nothing else is allowed
-          expect(statements.filter((s) => s.Effect === 'Allow')).toHaveLength(1);
+          // Nothing else is allowed but EventBridge's publish for the forwarded worker alarms (added by the rule's
+          // SNS target, which takes no condition: a known gap, docs/security.md)
+          const others = statements.filter(
+            (s) => s.Effect === 'Allow' && s.Sid !== 'AllowCloudWatchAlarmsOfThisAccountToPublish',
+          );
+          for (const other of others) {
+            expect(other).toMatchObject({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish' });
+          }
           topicsChecked += 1;
         }
       }
-      expect(topicsChecked).toBe(all.length);
+      expect(topicsChecked).toBe(all.filter(({ stack }) => !stack.stackName.includes('-Worker-')).length);
     },
   );
 });

@@ -105,11 +105,19 @@ describe('Module: configuration delivery (bundled synth)', () => {
     // Assess
     const byService = Object.fromEntries(first.map((fn) => [fn.service, fn]));
     // Every control-plane function reads it (the outcome recorder for config dryRun); workers are in their own stacks
-    for (const service of ['carbon-fetcher', 'scheduler', 'rightsizer', 'dispatcher', 'dispatch-outcome-recorder']) {
+    for (const service of [
+      'api',
+      'carbon-fetcher',
+      'scheduler',
+      'rightsizer',
+      'dispatcher',
+      'dispatch-outcome-recorder',
+    ]) {
       expect(byService[service]?.files, service).toEqual(['config.json', 'index.mjs', 'index.mjs.map']);
       expect(byService[service]?.config, service).toEqual(INPUT);
     }
     expect(Object.keys(byService).sort()).toEqual([
+      'api',
       'carbon-fetcher',
       'dispatch-outcome-recorder',
       'dispatcher',
@@ -123,7 +131,14 @@ describe('Module: configuration delivery (bundled synth)', () => {
     const hashes = (fns: BundledFunction[]) => Object.fromEntries(fns.map((fn) => [fn.service, fn.assetHash]));
     const before = hashes(first);
     const after = hashes(second);
-    for (const service of ['carbon-fetcher', 'scheduler', 'rightsizer', 'dispatcher', 'dispatch-outcome-recorder']) {
+    for (const service of [
+      'api',
+      'carbon-fetcher',
+      'scheduler',
+      'rightsizer',
+      'dispatcher',
+      'dispatch-outcome-recorder',
+    ]) {
       expect(after[service], service).not.toBe(before[service]);
     }
     expect(second.find((fn) => fn.service === 'scheduler')?.config).toEqual({ ...INPUT, dryRun: true });

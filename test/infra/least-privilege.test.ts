@@ -12,7 +12,8 @@ const XRAY = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
  */
 const WILDCARD_ALLOW_LIST: Readonly<Record<string, readonly string[]>> = {
   CarbonFetcherRole: XRAY,
-  SchedulerRole: ['ec2:DescribeInstances', 'pricing:GetProducts', ...XRAY],
+  // DescribeAutoScalingGroups: Auto Scaling has no resource-level permission for it (docs/resources.md, IAM)
+  SchedulerRole: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstances', 'pricing:GetProducts', ...XRAY],
   RightsizerRole: [
     'cloudwatch:GetMetricData',
     'ec2:DescribeInstanceTypes',
@@ -23,6 +24,7 @@ const WILDCARD_ALLOW_LIST: Readonly<Record<string, readonly string[]>> = {
   DispatcherRole: XRAY,
   OutcomeRecorderRole: XRAY,
   WorkerRole: XRAY,
+  SustainabilityApiFunctionRole: XRAY,
 };
 
 /** Actions on `*` not in the allow-list, as "<role>: <action>" (empty when the templates are clean). */

@@ -171,8 +171,8 @@ describe('Module: observability', () => {
       const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
       const descriptions = alarms.map((a) => a.Properties.AlarmDescription as string);
 
-      // Assess: errors and dead letters for 5 functions, stale data for 2 regions, actions, dispatch
-      expect(alarms).toHaveLength(5 * 2 + 2 + 2);
+      // Assess: errors and dead letters for 5 functions, stale data for 2 regions, actions, state writes, dispatch
+      expect(alarms).toHaveLength(5 * 2 + 2 + 3);
       for (const label of ['CarbonFetcher', 'Scheduler', 'Rightsizer', 'Dispatcher', 'OutcomeRecorder']) {
         expect(descriptions).toContainEqual(expect.stringMatching(new RegExp(`^${label}: the function failed`)));
         expect(descriptions).toContainEqual(expect.stringMatching(new RegExp(`^${label}: asynchronous invocations`)));

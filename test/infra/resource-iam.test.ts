@@ -49,7 +49,8 @@ describe('Module: resource-scheduling IAM', () => {
           Sid: 'DescribeDatabases',
           Effect: 'Allow',
           Action: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters'],
-          Resource: ['arn:aws:rds:eu-west-1:123456789012:db:*', 'arn:aws:rds:eu-west-1:123456789012:cluster:*'],
+          Resource: ['arn:aws:rds:*:123456789012:db:*', 'arn:aws:rds:*:123456789012:cluster:*'],
+          Condition: { StringEquals: { 'aws:RequestedRegion': ['eu-west-1'] } },
         },
         {
           Sid: 'StartStopOnlyScheduleTaggedDatabases',
