@@ -1,8 +1,8 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { TABLE_KEYS } from '../lambdas/contract';
+import { createProductTable } from '../test/support/product-table';
 import type { BenchFigure } from './figure';
 import { Ec2XmlFake, type FakeInstance } from './scheduler-handler/ec2-xml-fake';
 
@@ -74,21 +74,7 @@ export async function measure(
     region: 'eu-central-1',
     credentials: { accessKeyId: 'b', secretAccessKey: 'b' },
   });
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
-        { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
-        { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
-      ],
-    }),
-  );
-  await new Promise((r) => setTimeout(r, 100));
+  await createProductTable(client, tableName);
   const ec2 = new Ec2XmlFake(fleet(size), LATENCY_MS);
   const ec2Endpoint = await ec2.start();
   try {

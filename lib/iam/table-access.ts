@@ -53,6 +53,10 @@ export const TABLE_ACCESS: Readonly<Record<string, readonly KeyAccess[]>> = {
     { prefix: KEY_PREFIX.savingsTotal, actions: ['dynamodb:UpdateItem'] },
     { exactKey: LEASE_KEY.pk, actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
     { prefix: KEY_PREFIX.rightsizing, actions: ['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] },
+    // DynamoResourceStateStore: Query of a region's RDS/Aurora/Auto Scaling records, BatchWriteItem (puts only) of
+    // changed records and of new history entries (docs/resources.md).
+    { prefix: KEY_PREFIX.resource, actions: ['dynamodb:Query', 'dynamodb:BatchWriteItem'] },
+    { prefix: KEY_PREFIX.resourceHistory, actions: ['dynamodb:BatchWriteItem'] },
   ],
   // DynamoDbRecommendationStore: list (Query), get, put (PutItem + DeleteItem of the marker), putMany (BatchWriteItem).
   [FUNCTIONS.rightsizer]: [

@@ -38,6 +38,9 @@ describe('Module: DynamoDB least privilege (dynamodb:LeadingKeys per function)',
       // acquire, renew and release are conditional UpdateItems; GetItem reads the holder when taken
       'dynamodb:GetItem dynamodb:UpdateItem': 'LEASE',
       'dynamodb:DeleteItem dynamodb:Query dynamodb:UpdateItem': 'RIGHTSIZING#*',
+      // RDS, Aurora and Auto Scaling state and history (the resource state store's Query and batched puts)
+      'dynamodb:BatchWriteItem dynamodb:Query': 'RESOURCE#*',
+      'dynamodb:BatchWriteItem': 'RESOURCE_HISTORY#*',
     });
   });
 

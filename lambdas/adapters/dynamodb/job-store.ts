@@ -98,19 +98,7 @@ export class DynamoJobStore implements JobStore {
   }
 
   async putOutcome(outcome: JobCompletion, recordedAt: Date): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...outcome,
-          recordedAt: recordedAt.toISOString(),
-          [TABLE_KEYS.partitionKey]: jobPartitionKey(outcome.jobId),
-          [TABLE_KEYS.sortKey]: JOB_SORT_KEYS.outcome,
-          [TABLE_KEYS.ttl]: expiresAt(recordedAt, JOB_RECORD_TTL_DAYS * 24 * 60),
-          recordType: 'job-outcome',
-        },
-      }),
-    );
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: outcomeItem(outcome, recordedAt) }));
   }
 
   /**
@@ -133,20 +121,13 @@ export class DynamoJobStore implements JobStore {
           }),
         );
       } else {
-        await this.doc.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: {
-              ...key,
-              state: 'claimed',
-              claimedAt: at.toISOString(),
-              [TABLE_KEYS.ttl]: expiresAt(at, JOB_RECORD_TTL_DAYS * 24 * 60),
-              recordType: 'job-claim',
-            },
-            ConditionExpression: 'attribute_not_exists(#pk)',
-            ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey },
-          }),
-        );
+        return await this.putIfAbsent({
+          ...key,
+          state: 'claimed',
+          claimedAt: at.toISOString(),
+          [TABLE_KEYS.ttl]: expiresAt(at, JOB_RECORD_TTL_DAYS * 24 * 60),
+          recordType: 'job-claim',
+        });
       }
       return true;
     } catch (error) {
@@ -179,18 +160,16 @@ export class DynamoJobStore implements JobStore {
 
   /** The outcome, written only if the job has none yet (`attribute_not_exists(pk)`). */
   async putFirstOutcome(outcome: JobCompletion, recordedAt: Date): Promise<boolean> {
+    return this.putIfAbsent(outcomeItem(outcome, recordedAt));
+  }
+
+  /** PutItem on `attribute_not_exists(pk)`: true when written, false when the item was already there. */
+  private async putIfAbsent(Item: Record<string, unknown>): Promise<boolean> {
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            ...outcome,
-            recordedAt: recordedAt.toISOString(),
-            [TABLE_KEYS.partitionKey]: jobPartitionKey(outcome.jobId),
-            [TABLE_KEYS.sortKey]: JOB_SORT_KEYS.outcome,
-            [TABLE_KEYS.ttl]: expiresAt(recordedAt, JOB_RECORD_TTL_DAYS * 24 * 60),
-            recordType: 'job-outcome',
-          },
+          Item,
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey },
         }),
@@ -263,4 +242,16 @@ export class InMemoryJobStore implements JobStore {
     const outcome = this.outcomes.get(jobId);
     return { ...(decision ? { decision } : {}), ...(outcome ? { outcome } : {}) };
   }
+}
+
+/** The `JOB#<jobId>` / `OUTCOME` item of a completion reported at `recordedAt`, kept as long as the job's records. */
+function outcomeItem(outcome: JobCompletion, recordedAt: Date): Record<string, unknown> {
+  return {
+    ...outcome,
+    recordedAt: recordedAt.toISOString(),
+    [TABLE_KEYS.partitionKey]: jobPartitionKey(outcome.jobId),
+    [TABLE_KEYS.sortKey]: JOB_SORT_KEYS.outcome,
+    [TABLE_KEYS.ttl]: expiresAt(recordedAt, JOB_RECORD_TTL_DAYS * 24 * 60),
+    recordType: 'job-outcome',
+  };
 }

@@ -1,20 +1,20 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { KEY_PREFIX } from '../../contract';
 import type { ResourceHistoryEntry, ResourceStateRecord, ResourceStateStore } from '../../core/resources/ports';
 import { resourceKey } from '../../core/resources/types';
+import { type BatchOptions, batchWriteAll } from './batch';
 import { expiresAt, queryAll } from './table';
 
 /**
  * State of RDS DB instances, DB clusters and Auto Scaling groups in the product's single table (docs/data-model.md):
  * - `RESOURCE#<region>` / `<type>/<id>` (the `resourceKey`): one {@link ResourceStateRecord} per resource, no TTL;
  * - `RESOURCE_HISTORY#<region>#<type>/<id>` / `<at>#<action>`: one {@link ResourceHistoryEntry} per action, 90 days.
- * A region is loaded with one (paginated) Query; only changed records are written, with BatchWriteItem.
+ * A region is loaded with one (paginated) Query; only changed records are written, with BatchWriteItem
+ * (`batchWriteAll`: unprocessed items retried, then `BatchIncompleteError`).
  */
 
 /** How long resource history entries are kept, days (as the instances' history). */
 export const RESOURCE_HISTORY_RETENTION_DAYS = 90;
-const BATCH_SIZE = 25;
-const MAX_UNPROCESSED_RETRIES = 8;
 
 /** Partition of a region's resource records. */
 export const resourcePartitionKey = (region: string) => `${KEY_PREFIX.resource}${region}`;
@@ -24,20 +24,12 @@ export const resourceHistoryPartitionKey = (region: string, key: string) =>
 
 type Item = Record<string, unknown>;
 
-/** A write that DynamoDB kept refusing. */
-export class ResourceStateWriteError extends Error {
-  constructor(readonly unprocessed: number) {
-    super(`${unprocessed} resource state item(s) could not be written after ${MAX_UNPROCESSED_RETRIES} retries`);
-    this.name = 'ResourceStateWriteError';
-  }
-}
-
 /** The {@link ResourceStateStore} port on DynamoDB. */
 export class DynamoResourceStateStore implements ResourceStateStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    private readonly batchOptions: BatchOptions = {},
   ) {}
 
   async loadRegion(region: string): Promise<Map<string, ResourceStateRecord>> {
@@ -76,18 +68,13 @@ export class DynamoResourceStateStore implements ResourceStateStore {
         return { pk, sk: n === 1 ? base : `${base}#${n}`, kind: 'resource-history', ...entry, expiresAt: ttl };
       }),
     ];
-    for (let i = 0; i < items.length; i += BATCH_SIZE) await this.writeChunk(items.slice(i, i + BATCH_SIZE));
+    await batchWriteAll(
+      this.doc,
+      this.tableName,
+      items.map((Item) => ({ PutRequest: { Item } })),
+      this.batchOptions,
+    );
     return { writes: changes.records.length };
-  }
-
-  private async writeChunk(chunk: readonly Item[]): Promise<void> {
-    let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; requests.length > 0; attempt += 1) {
-      if (attempt > MAX_UNPROCESSED_RETRIES) throw new ResourceStateWriteError(requests.length);
-      if (attempt > 0) await this.sleep(Math.min(2000, 50 * 2 ** (attempt - 1)));
-      const result = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
-      requests = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
-    }
   }
 }
 
